@@ -1,0 +1,36 @@
+package dev.coedit;
+
+import dev.coedit.editing.boundary.CoeditConfigurator;
+import dev.coedit.editing.boundary.DocumentEndpoint;
+import dev.coedit.editing.control.SessionRegistry;
+import dev.coedit.monitoring.boundary.AdminEndpoint;
+import java.util.List;
+
+/**
+ * The product's entry points for runtimes that deploy it by hand (the standalone Tyrus server, tests). In a Jakarta
+ * EE container none of this is called: the container scans the annotated endpoints and CDI builds the registry.
+ */
+public final class Coedit {
+
+    private Coedit() {
+    }
+
+    /** The annotated {@code @ServerEndpoint} classes of the product, deployed under {@link CoeditConfig#CONTEXT_PATH}. */
+    public static List<Class<?>> endpoints() {
+        return List.of(DocumentEndpoint.class, AdminEndpoint.class);
+    }
+
+    /**
+     * Builds the application-scoped objects for a runtime without CDI and makes the endpoints use them.
+     *
+     * @return closing it ends every session (close code 1001) and stops the application's threads
+     */
+    public static AutoCloseable startWithoutContainer(CoeditConfig config) {
+        SessionRegistry registry = new SessionRegistry(config);
+        AutoCloseable installation = CoeditConfigurator.install(registry);
+        return () -> {
+            registry.shutdown();
+            installation.close();
+        };
+    }
+}

@@ -1,0 +1,369 @@
+package dev.coedit.client;
+
+import dev.coedit.editing.entity.ClientMessage;
+import dev.coedit.editing.entity.Json;
+import dev.coedit.editing.entity.Participant;
+import dev.coedit.ot.Delete;
+import dev.coedit.ot.Insert;
+import dev.coedit.ot.OtClient;
+import dev.coedit.ot.Skip;
+import dev.coedit.ot.TextOp;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.glassfish.tyrus.client.ClientManager;
+
+/**
+ * A Coedit editor in Java: it joins one document, keeps a replica of it, sends local edits through the three-state
+ * OT client, tracks others' carets, and on a lost connection reconnects with back-off, resumes from the last version
+ * it saw and resends what was not acknowledged, exactly once (docs/protocol.md).
+ *
+ * <p>Thread-safe: every method and every server message takes the client's lock. Listener methods run under it.
+ */
+public final class CoeditClient implements AutoCloseable {
+
+    /** Where the client is. */
+    public enum Status { CONNECTING, SYNCED, OFFLINE, CLOSED }
+
+    /** Events, called under the client's lock on a WebSocket thread: keep them short. */
+    public interface Listener extends ProtocolClient.Events {
+        default void status(Status status) {
+        }
+    }
+
+    private final URI uri;
+    private final Listener listener;
+    private final Duration maxBackoff;
+    private final ProtocolClient protocol;
+    private final ClientManager manager = ClientManager.createClient();
+    private final ScheduledExecutorService timer;
+    private final List<String> errors = new ArrayList<>();
+
+    private Session session;
+    private Status status = Status.CONNECTING;
+    private int attempts;
+    private boolean closed;
+
+    private CoeditClient(Builder b) {
+        this.uri = b.uri;
+        this.listener = b.listener;
+        this.maxBackoff = b.maxBackoff;
+        this.protocol = new ProtocolClient(b.clientId, b.name, b.color, new ProtocolClient.Events() {
+            @Override
+            public void remoteChange(TextOp change) {
+                listener.remoteChange(change);
+            }
+
+            @Override
+            public void presence(Participant participant) {
+                listener.presence(participant);
+            }
+
+            @Override
+            public void left(String clientId) {
+                listener.left(clientId);
+            }
+
+            @Override
+            public void error(String code, String message) {
+                errors.add(code);
+                listener.error(code, message);
+            }
+
+            @Override
+            public void synced() {
+                attempts = 0;
+                setStatus(Status.SYNCED);
+            }
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coedit-client-" + b.clientId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A client of the document at {@code uri}, e.g. {@code ws://127.0.0.1:8080/coedit/docs/notes}. */
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /** Settings of a client; {@link #connect} makes it. */
+    public static final class Builder {
+        private final URI uri;
+        private String clientId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        private String name = "Java";
+        private String color = "#10b981";
+        private Listener listener = new Listener() { };
+        private Duration maxBackoff = Duration.ofSeconds(5);
+
+        private Builder(URI uri) {
+            this.uri = uri;
+        }
+
+        public Builder clientId(String id) {
+            this.clientId = id;
+            return this;
+        }
+
+        public Builder name(String n) {
+            this.name = n;
+            return this;
+        }
+
+        public Builder color(String c) {
+            this.color = c;
+            return this;
+        }
+
+        public Builder listener(Listener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /** The longest wait between reconnect attempts (they start at 50 ms and double, with jitter). */
+        public Builder maxBackoff(Duration d) {
+            this.maxBackoff = d;
+            return this;
+        }
+
+        /** Connects and waits for the document. */
+        public CoeditClient connect(Duration timeout) throws TimeoutException, InterruptedException {
+            CoeditClient client = new CoeditClient(this);
+            client.open();
+            try {
+                client.await(() -> client.status == Status.SYNCED, timeout, "the first snapshot");
+            } catch (TimeoutException e) {
+                client.close();
+                throw e;
+            }
+            return client;
+        }
+    }
+
+    public String clientId() {
+        return protocol.clientId();
+    }
+
+    public synchronized String text() {
+        return protocol.replica().map(OtClient::text).orElse("");
+    }
+
+    public synchronized int length() {
+        return protocol.replica().map(OtClient::length).orElse(0);
+    }
+
+    public synchronized long version() {
+        return protocol.replica().map(OtClient::version).orElse(-1L);
+    }
+
+    public synchronized Status status() {
+        return status;
+    }
+
+    /** Edits not yet acknowledged by the server (0, 1 or 2: in flight, and a buffer). */
+    public synchronized int unacknowledged() {
+        return protocol.replica().map(OtClient::unacknowledged).orElse(0);
+    }
+
+    /** Others in the document, with their selections mapped onto the local text. */
+    public synchronized Map<String, Participant> participants() {
+        return Map.copyOf(protocol.participants());
+    }
+
+    /** Error codes the server sent, oldest first. */
+    public synchronized List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Applies a local edit at once and sends it when the protocol allows; offline it waits for the reconnect. */
+    public synchronized void edit(TextOp op) {
+        sendAll(protocol.edit(op));
+    }
+
+    /** Inserts {@code text} at code point {@code at}. */
+    public void insert(int at, String text) {
+        edit(at == 0 ? TextOp.of(new Insert(text)) : TextOp.of(new Skip(at), new Insert(text)));
+    }
+
+    /** Deletes {@code count} code points at {@code at}. */
+    public void delete(int at, int count) {
+        edit(at == 0 ? TextOp.of(new Delete(count, null)) : TextOp.of(new Skip(at), new Delete(count, null)));
+    }
+
+    /** Moves this client's caret; sent only while nothing is in flight. Returns whether it was sent. */
+    public synchronized boolean caret(int anchor, int head) {
+        return protocol.caret(anchor, head).map(m -> {
+            sendRaw(m);
+            return true;
+        }).orElse(false);
+    }
+
+    /** Waits until every local edit is acknowledged and the client is synced. */
+    public void awaitAcknowledged(Duration timeout) throws TimeoutException, InterruptedException {
+        await(() -> status == Status.SYNCED && unacknowledged() == 0, timeout, "every edit acknowledged");
+    }
+
+    /** Waits until the replica has reached {@code version}. */
+    public void awaitVersion(long version, Duration timeout) throws TimeoutException, InterruptedException {
+        await(() -> version() >= version, timeout, "version " + version);
+    }
+
+    public void awaitStatus(Status wanted, Duration timeout) throws TimeoutException, InterruptedException {
+        await(() -> status == wanted, timeout, "status " + wanted);
+    }
+
+    /** Waits for a condition on this client, checked whenever a message arrives or the status changes. */
+    public synchronized void await(BooleanSupplier condition, Duration timeout, String what)
+            throws TimeoutException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException(clientId() + " waited " + timeout.toMillis() + " ms for " + what
+                        + "; status " + status + ", version " + version() + ", unacknowledged "
+                        + unacknowledged());
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Drops the connection as a network failure would; the client reconnects by itself. */
+    public void dropConnection() {
+        Session s;
+        synchronized (this) {
+            s = session;
+        }
+        if (s != null) {
+            try {
+                s.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "simulated drop"));
+            } catch (IOException e) {
+                // it is gone either way
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Session s;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            setStatus(Status.CLOSED);
+            s = session;
+        }
+        timer.shutdownNow();
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        manager.shutdown();
+    }
+
+    private void open() {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(List.of("coedit.v1")).build();
+        try {
+            manager.connectToServer(new Endpoint() {
+                @Override
+                public void onOpen(Session s, EndpointConfig c) {
+                    s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> received(text));
+                    opened(s);
+                }
+
+                @Override
+                public void onClose(Session s, CloseReason reason) {
+                    lost(s);
+                }
+            }, config, uri);
+        } catch (DeploymentException | IOException e) {
+            synchronized (this) {
+                if (!closed) {
+                    setStatus(Status.OFFLINE);
+                    scheduleReconnect();
+                }
+            }
+        }
+    }
+
+    private synchronized void opened(Session s) {
+        if (closed) {
+            return;
+        }
+        session = s;
+        sendRaw(protocol.connected());
+    }
+
+    private synchronized void lost(Session s) {
+        if (s != session) {
+            return;
+        }
+        session = null;
+        protocol.disconnected();
+        if (!closed) {
+            setStatus(Status.OFFLINE);
+            scheduleReconnect();
+        }
+        notifyAll();
+    }
+
+    private void scheduleReconnect() {
+        long cap = maxBackoff.toMillis();
+        long base = Math.min(cap, 50L << Math.min(attempts++, 10));
+        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        timer.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void received(String text) {
+        sendAll(protocol.receive(Json.readServer(text)));
+        notifyAll();
+    }
+
+    private void sendAll(List<ClientMessage> messages) {
+        for (ClientMessage m : messages) {
+            sendRaw(m);
+        }
+    }
+
+    private void sendRaw(ClientMessage message) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return; // offline: edits stay pending in the replica
+        }
+        try {
+            s.getBasicRemote().sendText(Json.write(message));
+        } catch (IOException | IllegalStateException e) {
+            timer.execute(this::dropConnection);
+        }
+    }
+
+    private void setStatus(Status newStatus) {
+        if (status != newStatus) {
+            status = newStatus;
+            listener.status(newStatus);
+            notifyAll();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.coedit.editing.boundary;
+
+import dev.coedit.editing.control.SessionRegistry;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+/**
+ * Gives every endpoint instance the application's one {@link SessionRegistry}. In a Jakarta EE container the
+ * container's own configurator makes the endpoint and CDI injects it; on plain Tyrus nothing injects, so this
+ * supplies the registry that {@link #install} was given.
+ */
+public class CoeditConfigurator extends ServerEndpointConfig.Configurator {
+
+    /** Set only on runtimes without CDI; one application per class loader. */
+    private static volatile SessionRegistry installed;
+
+    /** Makes endpoints without CDI use {@code registry}; closing the result undoes it. */
+    public static AutoCloseable install(SessionRegistry registry) {
+        installed = registry;
+        return () -> {
+            if (installed == registry) {
+                installed = null;
+            }
+        };
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        T endpoint = super.getEndpointInstance(endpointClass);
+        if (endpoint instanceof UsesRegistry user && user.registry() == null) {
+            SessionRegistry registry = installed;
+            if (registry == null) {
+                throw new InstantiationException("no CDI container injected the SessionRegistry into "
+                        + endpointClass.getSimpleName() + " and none was installed");
+            }
+            user.useRegistry(registry);
+        }
+        return endpoint;
+    }
+
+    /** An endpoint that needs the registry. */
+    public interface UsesRegistry {
+        SessionRegistry registry();
+
+        void useRegistry(SessionRegistry registry);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.coedit.editing.boundary;
+
+import dev.coedit.editing.control.CloseReasons;
+import dev.coedit.editing.control.Connection;
+import dev.coedit.editing.control.DocumentIds;
+import dev.coedit.editing.control.SessionRegistry;
+import dev.coedit.editing.entity.ClientMessage;
+import dev.coedit.editing.entity.Json;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The editing channel of one document. Thin: each callback hands off to the {@link Connection}; the endpoint instance
+ * is per connection and keeps nothing shared.
+ */
+@ServerEndpoint(value = "/docs/{documentId}",
+        subprotocols = Protocol.V1,
+        decoders = MessageDecoder.class,
+        encoders = MessageEncoder.class,
+        configurator = CoeditConfigurator.class)
+public class DocumentEndpoint implements CoeditConfigurator.UsesRegistry {
+
+    private static final Logger LOG = Logger.getLogger(DocumentEndpoint.class.getName());
+
+    @Inject
+    SessionRegistry registry;
+    private Connection connection;
+
+    @OnOpen
+    public void open(Session session, @PathParam("documentId") String documentId) {
+        if (!Protocol.V1.equals(session.getNegotiatedSubprotocol())) {
+            refuse(session, CloseCodes.PROTOCOL_ERROR, "no common subprotocol: this server speaks " + Protocol.V1);
+            return;
+        }
+        String problem = DocumentIds.problem(documentId);
+        if (problem != null) {
+            refuse(session, CloseCodes.VIOLATED_POLICY, problem);
+            return;
+        }
+        connection = registry.open(session, documentId);
+    }
+
+    @OnMessage(maxMessageSize = Protocol.MAX_MESSAGE_BYTES)
+    public void message(ClientMessage message) {
+        if (connection != null) { // null while a refused connection closes
+            connection.receive(message);
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer ignored, Session session) {
+        refuse(session, CloseCodes.CANNOT_ACCEPT, "binary messages are not part of " + Protocol.V1
+                + "; send JSON text");
+    }
+
+    @OnClose
+    public void close() {
+        if (connection != null) {
+            connection.closed();
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (failure instanceof DecodeException && failure.getCause() instanceof Json.MalformedMessage malformed
+                && connection != null) {
+            connection.receiveMalformed(malformed);
+        } else {
+            LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
+        }
+    }
+
+    @Override
+    public SessionRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void useRegistry(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    private static void refuse(Session session, CloseCodes code, String reason) {
+        try {
+            session.close(CloseReasons.of(code.getCode(), reason));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing a refused connection failed", e);
+        }
+    }
+}

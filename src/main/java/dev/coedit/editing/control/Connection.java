@@ -1,0 +1,155 @@
+package dev.coedit.editing.control;
+
+import dev.coedit.editing.entity.ClientMessage;
+import dev.coedit.editing.entity.ErrorCode;
+import dev.coedit.editing.entity.Json;
+import dev.coedit.editing.entity.ServerMessage;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket connection to a document: its outbox, its rate limit and its counters. The endpoint hands it every
+ * callback; it checks what it can on the container's thread and passes the rest to the room.
+ */
+public final class Connection implements Peer {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+    private final Session session;
+    private final Room room;
+    private final SessionRegistry registry;
+    private final Outbox outbox;
+    private final RateLimiter limiter;
+    private final Instant connectedAt = Instant.now();
+    private final AtomicLong messagesIn = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile String clientId;
+    private volatile String name;
+
+    /** What monitoring shows of a connection. */
+    public record Info(String connectionId, String documentId, String clientId, String name, Instant connectedAt,
+                       Instant lastActivity, long messagesIn, long messagesOut) {
+    }
+
+    Connection(Session session, Room room, SessionRegistry registry) {
+        this.session = session;
+        this.room = room;
+        this.registry = registry;
+        this.limiter = new RateLimiter(registry.config().ratePerSecond(), registry.config().rateBurst(),
+                System.nanoTime());
+        this.outbox = new Outbox(
+                (text, done) -> session.getAsyncRemote().sendText(text, result -> done.accept(result.getException())),
+                registry.config().outboxMaxBytes(),
+                () -> close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(),
+                        "too slow: more than " + registry.config().outboxMaxBytes()
+                                + " characters waited to be sent"),
+                failure -> close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed"));
+    }
+
+    @Override
+    public String connectionId() {
+        return session.getId();
+    }
+
+    public String documentId() {
+        return room.documentId();
+    }
+
+    /** A decoded message from the client. Runs on the container's thread; blocking work goes to the room. */
+    public void receive(ClientMessage message) {
+        if (!admit()) {
+            return;
+        }
+        String problem = message.problem();
+        if (problem != null) {
+            Long seq = message instanceof ClientMessage.Submit s ? s.seq() : null;
+            send(Json.write(ServerMessage.Error.of(ErrorCode.BAD_MESSAGE, problem, clip(message.ref()), seq)));
+            return;
+        }
+        if (message instanceof ClientMessage.Hello hello) {
+            clientId = hello.clientId();
+            name = hello.name();
+        }
+        room.execute(() -> room.handle(this, message));
+    }
+
+    /** A message that could not be decoded; the connection stays. */
+    public void receiveMalformed(Json.MalformedMessage problem) {
+        if (admit()) {
+            send(Json.write(ServerMessage.Error.of(problem.code(), problem.getMessage(), problem.ref(), problem.seq())));
+        }
+    }
+
+    /** The connection is gone, however it ended. */
+    public void closed() {
+        outbox.close();
+        registry.forget(this);
+        room.execute(() -> room.leave(this));
+    }
+
+    @Override
+    public boolean send(String json) {
+        return outbox.offer(json);
+    }
+
+    /** Ends the connection after what is queued is sent (a last error message reaches the client first). */
+    @Override
+    public void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        outbox.finish(() -> registry.workers().execute(() -> {
+            try {
+                session.close(CloseReasons.of(code, reason));
+            } catch (IOException | IllegalStateException e) {
+                LOG.log(Level.FINE, "closing " + connectionId() + " failed; it is gone already", e);
+            }
+        }));
+    }
+
+    /** Sends a WebSocket ping; a peer that stops answering is closed by the idle timeout. */
+    void ping() {
+        if (closing.get() || !session.isOpen()) {
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | IllegalStateException e) {
+            close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "ping failed");
+        }
+    }
+
+    public Info info() {
+        return new Info(connectionId(), documentId(), clientId, name, connectedAt,
+                Instant.ofEpochMilli(lastActivityMillis), messagesIn.get(), outbox.sentMessages());
+    }
+
+    /** Counts the message and applies the rate limit: past it, an error, then close 1008. */
+    private boolean admit() {
+        messagesIn.incrementAndGet();
+        lastActivityMillis = System.currentTimeMillis();
+        if (limiter.tryAcquire(System.nanoTime())) {
+            return true;
+        }
+        if (!closing.get()) {
+            String why = "more than " + registry.config().ratePerSecond() + " messages per second (burst "
+                    + registry.config().rateBurst() + ")";
+            send(Json.write(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, why, null, null)));
+            close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "rate limit: " + why);
+        }
+        return false;
+    }
+
+    private static String clip(String ref) {
+        return ref == null || ref.length() <= ClientMessage.MAX_REF_LENGTH ? ref
+                : ref.substring(0, ClientMessage.MAX_REF_LENGTH);
+    }
+}

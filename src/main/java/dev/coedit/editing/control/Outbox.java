@@ -1,0 +1,161 @@
+package dev.coedit.editing.control;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The one queue of messages to one connection. At most one send is in flight (concurrent sends on one WebSocket
+ * remote are not allowed), and the queue is bounded in characters: a reader that falls that far behind is cut off
+ * through {@code onOverflow} instead of growing the heap or stalling the document. Thread-safe: rooms, the endpoint and
+ * the pinger all offer to it.
+ */
+public final class Outbox {
+
+    /** Where the messages go: an asynchronous send that reports its end once, with null on success. */
+    @FunctionalInterface
+    public interface Sink {
+        void send(String text, Consumer<Throwable> done);
+    }
+
+    private final Sink sink;
+    private final long maxChars;
+    private final Runnable onOverflow;
+    private final Consumer<Throwable> onFailure;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private long queuedChars;
+    private boolean sending;
+    private boolean closed;
+    /** Set by {@link #finish}: no new messages; runs once the queue is handed to the sink. */
+    private Runnable whenFlushed;
+    private long sent;
+
+    /**
+     * @param maxChars   characters that may wait; a message that would pass it closes the outbox
+     * @param onOverflow called once, outside any lock, when the bound is passed
+     * @param onFailure  called once, outside any lock, when a send fails
+     */
+    public Outbox(Sink sink, long maxChars, Runnable onOverflow, Consumer<Throwable> onFailure) {
+        this.sink = sink;
+        this.maxChars = maxChars;
+        this.onOverflow = onOverflow;
+        this.onFailure = onFailure;
+    }
+
+    /** Queues a message. Returns false when the outbox is closed, or has just overflowed and closed. */
+    public boolean offer(String text) {
+        synchronized (this) {
+            if (closed || whenFlushed != null) {
+                return false;
+            }
+            if (queuedChars + text.length() <= maxChars) {
+                queue.addLast(text);
+                queuedChars += text.length();
+                if (sending) {
+                    return true;
+                }
+                sending = true;
+            } else {
+                closeLocked();
+                text = null;
+            }
+        }
+        if (text == null) {
+            onOverflow.run();
+            return false;
+        }
+        pump();
+        return true;
+    }
+
+    /**
+     * Refuses new messages, hands what is queued to the sink, then runs {@code then} (to close the connection after
+     * a last error message, say). Runs it at once when nothing is queued or the outbox is closed.
+     */
+    public void finish(Runnable then) {
+        synchronized (this) {
+            if (!closed && whenFlushed == null && sending) {
+                whenFlushed = then;
+                return;
+            }
+            closed = true;
+        }
+        then.run();
+    }
+
+    /** Drops what is queued and refuses more. */
+    public synchronized void close() {
+        closeLocked();
+    }
+
+    public synchronized long queuedChars() {
+        return queuedChars;
+    }
+
+    public synchronized long sentMessages() {
+        return sent;
+    }
+
+    private void closeLocked() {
+        closed = true;
+        queue.clear();
+        queuedChars = 0;
+        sending = false;
+    }
+
+    /**
+     * Sends queued messages one at a time until the queue is empty or a send is pending. A send that completes inside
+     * {@code sink.send} (as small writes often do) is continued by this loop rather than from its callback, so the
+     * stack does not grow with the queue: whichever of the caller and the callback comes second carries on.
+     */
+    private void pump() {
+        while (true) {
+            String next;
+            Runnable flushed = null;
+            synchronized (this) {
+                next = closed ? null : queue.pollFirst();
+                if (next != null) {
+                    queuedChars -= next.length();
+                } else {
+                    sending = false;
+                    if (whenFlushed != null && !closed) {
+                        flushed = whenFlushed;
+                        closed = true;
+                    }
+                }
+            }
+            if (next == null) {
+                if (flushed != null) {
+                    flushed.run();
+                }
+                return;
+            }
+            AtomicBoolean handOff = new AtomicBoolean();
+            sink.send(next, failure -> {
+                if (failure != null) {
+                    fail(failure);
+                } else {
+                    synchronized (this) {
+                        sent++;
+                    }
+                    if (!handOff.compareAndSet(false, true)) {
+                        pump();
+                    }
+                }
+            });
+            if (handOff.compareAndSet(false, true)) {
+                return; // the send is still pending: its callback continues
+            }
+        }
+    }
+
+    private void fail(Throwable failure) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closeLocked();
+        }
+        onFailure.accept(failure);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.coedit.editing.control;
+
+import dev.coedit.CoeditConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The application's one registry of documents and connections. In a Jakarta EE container CDI makes it and injects it
+ * into the endpoints; without a container {@link dev.coedit.Coedit#startWithoutContainer} makes it. Every connection
+ * is registered on open and forgotten on every way out (close, error, idle timeout, shutdown).
+ *
+ * <p>Documents stay in memory for the life of the process.
+ */
+@ApplicationScoped
+public class SessionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
+
+    private CoeditConfig config;
+    private ExecutorService workers;
+    private ScheduledExecutorService timers;
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final List<Consumer<Snapshot>> watchers = new CopyOnWriteArrayList<>();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong opened = new AtomicLong();
+    private long changesPublished = -1;
+
+    /** What monitoring shows: every document and connection, and the totals. */
+    public record Snapshot(List<Room.Stats> documents, List<Connection.Info> sessions, long connectionsOpened) {
+    }
+
+    /** For CDI; {@link #start()} runs after injection. */
+    protected SessionRegistry() {
+    }
+
+    /** Without a container: configured and started at once. */
+    public SessionRegistry(CoeditConfig config) {
+        this.config = config;
+        start();
+    }
+
+    @PostConstruct
+    void start() {
+        if (config == null) {
+            config = CoeditConfig.fromEnvironment();
+        }
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        workers = Executors.newFixedThreadPool(threads, named("coedit-worker"));
+        timers = Executors.newSingleThreadScheduledExecutor(named("coedit-timer"));
+        long ping = config.pingInterval().toMillis();
+        timers.scheduleWithFixedDelay(this::pingAll, ping, ping, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::publish, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    public CoeditConfig config() {
+        return config;
+    }
+
+    /** The pool that runs document work; never the container's few WebSocket threads. */
+    Executor workers() {
+        return workers;
+    }
+
+    /**
+     * Registers a new connection to a document, creating the document on first use.
+     *
+     * @param documentId already checked by the endpoint (see {@link DocumentIds})
+     */
+    public Connection open(Session session, String documentId) {
+        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        session.setMaxTextMessageBufferSize(config.maxMessageBytes());
+        Room room = rooms.computeIfAbsent(documentId, id ->
+                new Room(id, new DocumentAuthority("", 0, config.historyWindow()), new SerialExecutor(workers), this::touched));
+        Connection connection = new Connection(session, room, this);
+        connections.put(connection.connectionId(), connection);
+        opened.incrementAndGet();
+        changes.incrementAndGet();
+        return connection;
+    }
+
+    void forget(Connection connection) {
+        if (connections.remove(connection.connectionId()) != null) {
+            changes.incrementAndGet();
+        }
+    }
+
+    /** Something visible to monitoring changed (an edit, a join). */
+    void touched() {
+        changes.incrementAndGet();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public Collection<Connection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    public Snapshot snapshot() {
+        List<Room.Stats> documents = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            documents.add(room.stats());
+        }
+        documents.sort(Comparator.comparing(Room.Stats::documentId));
+        List<Connection.Info> sessions = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            sessions.add(c.info());
+        }
+        sessions.sort(Comparator.comparing(Connection.Info::connectedAt));
+        return new Snapshot(documents, sessions, opened.get());
+    }
+
+    /** Calls {@code watcher} with a fresh snapshot now and whenever something changes (at most 4 times a second). */
+    public void watch(Consumer<Snapshot> watcher) {
+        watchers.add(watcher);
+        watcher.accept(snapshot());
+    }
+
+    public void unwatch(Consumer<Snapshot> watcher) {
+        watchers.remove(watcher);
+    }
+
+    /** Closes every connection with 1001 and stops the application's threads. */
+    @PreDestroy
+    public void shutdown() {
+        for (Connection c : connections.values()) {
+            c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+        }
+        timers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+
+    private void pingAll() {
+        for (Connection c : connections.values()) {
+            c.ping();
+        }
+    }
+
+    private void publish() {
+        try {
+            long now = changes.get();
+            if (now == changesPublished || watchers.isEmpty()) {
+                return;
+            }
+            changesPublished = now;
+            Snapshot snapshot = snapshot();
+            for (Consumer<Snapshot> w : watchers) {
+                w.accept(snapshot);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "monitoring update failed", e);
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

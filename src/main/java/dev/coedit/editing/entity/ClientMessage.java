@@ -1,0 +1,118 @@
+package dev.coedit.editing.entity;
+
+import dev.coedit.ot.TextOp;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+/**
+ * What a client may send on the editing channel; {@code type} is the discriminator. Fields are boxed so a missing
+ * field is told apart from zero and reported by name (see {@link #problem()}). Every message may carry {@code ref}, a
+ * client-chosen string that the server echoes in any error it causes.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "hello", type = ClientMessage.Hello.class),
+        @JsonbSubtype(alias = "submit", type = ClientMessage.Submit.class),
+        @JsonbSubtype(alias = "caret", type = ClientMessage.Caret.class)
+})
+public sealed interface ClientMessage {
+
+    int MAX_REF_LENGTH = 64;
+    int MAX_CLIENT_ID_LENGTH = 64;
+    int MAX_NAME_LENGTH = 64;
+
+    String ref();
+
+    /** What is wrong with the message's fields, or null when it is complete. */
+    String problem();
+
+    /**
+     * Joins the document, or rejoins it after a reconnect.
+     *
+     * @param clientId    stable per editor tab across reconnects: 1–64 letters, digits, '-' or '_'
+     * @param lastVersion the last version this client saw, to resume from; null for a fresh join
+     */
+    record Hello(String clientId, String name, String color, Long lastVersion, String ref) implements ClientMessage {
+        @Override
+        public String problem() {
+            String p = checkClientId(clientId);
+            if (p != null) {
+                return p;
+            }
+            if (name != null && name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+                return "hello.name is longer than " + MAX_NAME_LENGTH + " characters";
+            }
+            if (color != null && !color.matches("#[0-9a-fA-F]{6}")) {
+                return "hello.color must look like #1a2b3c, was \"" + clip(color) + "\"";
+            }
+            if (lastVersion != null && lastVersion < 0) {
+                return "hello.lastVersion must be 0 or more, was " + lastVersion;
+            }
+            return checkRef(ref);
+        }
+    }
+
+    /**
+     * An edit made on the document as it was at {@code baseVersion}.
+     *
+     * @param seq numbers the client's submits: 1, 2, 3, ...; a resent submit keeps its seq
+     */
+    record Submit(String clientId, Long seq, Long baseVersion, TextOp op, String ref) implements ClientMessage {
+        @Override
+        public String problem() {
+            String p = checkClientId(clientId);
+            if (p != null) {
+                return p;
+            }
+            if (seq == null || seq < 1) {
+                return seq == null ? "submit.seq is missing" : "submit.seq must be 1 or more, was " + seq;
+            }
+            if (baseVersion == null || baseVersion < 0) {
+                return baseVersion == null ? "submit.baseVersion is missing"
+                        : "submit.baseVersion must be 0 or more, was " + baseVersion;
+            }
+            if (op == null) {
+                return "submit.op is missing";
+            }
+            return checkRef(ref);
+        }
+    }
+
+    /**
+     * Where this client's caret and selection are, in the document at {@code version}. Both ends null hides it.
+     */
+    record Caret(Long version, Integer anchor, Integer head, String ref) implements ClientMessage {
+        @Override
+        public String problem() {
+            if (version == null || version < 0) {
+                return version == null ? "caret.version is missing" : "caret.version must be 0 or more, was " + version;
+            }
+            if ((anchor == null) != (head == null)) {
+                return "caret.anchor and caret.head must both be given, or both be left out";
+            }
+            if (anchor != null && (anchor < 0 || head < 0)) {
+                return "caret.anchor and caret.head must be 0 or more, were " + anchor + " and " + head;
+            }
+            return checkRef(ref);
+        }
+    }
+
+    private static String checkClientId(String clientId) {
+        if (clientId == null) {
+            return "clientId is missing";
+        }
+        if (!clientId.matches("[A-Za-z0-9_-]{1," + MAX_CLIENT_ID_LENGTH + "}")) {
+            return "clientId must be 1-" + MAX_CLIENT_ID_LENGTH + " letters, digits, '-' or '_', was \""
+                    + clip(clientId) + "\"";
+        }
+        return null;
+    }
+
+    private static String checkRef(String ref) {
+        return ref != null && ref.length() > MAX_REF_LENGTH
+                ? "ref is longer than " + MAX_REF_LENGTH + " characters" : null;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+    }
+}

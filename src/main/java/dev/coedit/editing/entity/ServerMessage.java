@@ -1,0 +1,66 @@
+package dev.coedit.editing.entity;
+
+import dev.coedit.ot.Selection;
+import dev.coedit.ot.TextOp;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import java.util.List;
+
+/** What the server sends on the editing channel; {@code type} is the discriminator. */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "snapshot", type = ServerMessage.Snapshot.class),
+        @JsonbSubtype(alias = "resumed", type = ServerMessage.Resumed.class),
+        @JsonbSubtype(alias = "ack", type = ServerMessage.Ack.class),
+        @JsonbSubtype(alias = "op", type = ServerMessage.RemoteOp.class),
+        @JsonbSubtype(alias = "presence", type = ServerMessage.Presence.class),
+        @JsonbSubtype(alias = "joined", type = ServerMessage.Joined.class),
+        @JsonbSubtype(alias = "left", type = ServerMessage.Left.class),
+        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
+})
+public sealed interface ServerMessage {
+
+    /**
+     * The whole document: the answer to a fresh hello, or to one whose {@code lastVersion} is no longer in the
+     * history kept. {@code lastSeq} is the highest seq of this client already committed: edits up to it are in
+     * {@code text}, so the client drops them from its pending edits and numbers new ones after it.
+     */
+    record Snapshot(String documentId, long version, String text, long lastSeq, List<Participant> participants)
+            implements ServerMessage {
+    }
+
+    /**
+     * Ends a resume: before it the server sent every edit committed after the client's {@code lastVersion}, as
+     * {@code op} for others' edits and {@code ack} for the client's own.
+     */
+    record Resumed(String documentId, long version, long lastSeq, List<Participant> participants)
+            implements ServerMessage {
+    }
+
+    /** The submit numbered {@code seq} is committed as {@code version}. */
+    record Ack(long seq, long version) implements ServerMessage {
+    }
+
+    /** Another client's edit, committed as {@code version}; it applies to the document at {@code version - 1}. */
+    record RemoteOp(long version, TextOp op, String author) implements ServerMessage {
+    }
+
+    /** A participant's caret moved, in the document at {@code version}; a null selection hides it. */
+    record Presence(String clientId, long version, Selection selection) implements ServerMessage {
+    }
+
+    record Joined(Participant participant) implements ServerMessage {
+    }
+
+    record Left(String clientId) implements ServerMessage {
+    }
+
+    /**
+     * Something the client sent was refused. {@code ref} echoes the offending message's ref and {@code seq} its
+     * seq, when it had them.
+     */
+    record Error(String code, String message, String ref, Long seq) implements ServerMessage {
+        public static Error of(ErrorCode code, String message, String ref, Long seq) {
+            return new Error(code.wire(), message, ref, seq);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.coedit.editing.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    /** A sink whose sends complete only when the test says so, like a socket a slow reader does not drain. */
+    private static final class ManualSink implements Outbox.Sink {
+        final List<String> sent = new ArrayList<>();
+        final List<Consumer<Throwable>> pending = new ArrayList<>();
+        int inFlight;
+        int maxInFlight;
+
+        @Override
+        public void send(String text, Consumer<Throwable> done) {
+            sent.add(text);
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            pending.add(done);
+        }
+
+        void completeOne() {
+            inFlight--;
+            pending.remove(0).accept(null);
+        }
+    }
+
+    @Test
+    void onlyOneSendIsInFlightAndOrderIsKept() {
+        ManualSink sink = new ManualSink();
+        Outbox outbox = new Outbox(sink, 1000, () -> { }, e -> { });
+        outbox.offer("a");
+        outbox.offer("b");
+        outbox.offer("c");
+        assertEquals(List.of("a"), sink.sent);
+        sink.completeOne();
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("a", "b", "c"), sink.sent);
+        assertEquals(1, sink.maxInFlight);
+        assertEquals(3, outbox.sentMessages());
+    }
+
+    @Test
+    void sendsThatCompleteAtOnceDrainALongQueueWithoutDeepRecursion() {
+        AtomicInteger depth = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        List<String> sent = new ArrayList<>();
+        Outbox[] box = new Outbox[1];
+        box[0] = new Outbox((text, done) -> {
+            int d = depth.incrementAndGet();
+            maxDepth.accumulateAndGet(d, Math::max);
+            sent.add(text);
+            if (sent.size() == 1) {
+                for (int i = 0; i < 50_000; i++) {
+                    box[0].offer("m" + i); // queued behind the send in progress
+                }
+            }
+            done.accept(null);
+            depth.decrementAndGet();
+        }, 10_000_000, () -> { }, e -> { });
+        box[0].offer("first");
+        assertEquals(50_001, sent.size());
+        assertTrue(maxDepth.get() <= 2, "stack depth " + maxDepth.get());
+    }
+
+    @Test
+    void aReaderThatFallsBehindPastTheBoundIsCutOffOnceAndTheQueueIsFreed() {
+        ManualSink sink = new ManualSink();
+        AtomicInteger overflows = new AtomicInteger();
+        Outbox outbox = new Outbox(sink, 10, overflows::incrementAndGet, e -> { });
+        assertTrue(outbox.offer("12345")); // in flight
+        assertTrue(outbox.offer("12345")); // queued: 5 chars
+        assertTrue(outbox.offer("12345")); // queued: 10 chars
+        assertFalse(outbox.offer("1"));    // 11 chars: over the bound
+        assertEquals(1, overflows.get());
+        assertEquals(0, outbox.queuedChars());
+        assertFalse(outbox.offer("late"));
+        assertEquals(1, overflows.get());
+    }
+
+    @Test
+    void finishSendsWhatIsQueuedThenRunsItsActionAndRefusesMore() {
+        ManualSink sink = new ManualSink();
+        List<String> events = new ArrayList<>();
+        Outbox outbox = new Outbox(sink, 1000, () -> { }, e -> { });
+        outbox.offer("error");
+        outbox.offer("last words");
+        outbox.finish(() -> events.add("closed after " + sink.sent.size()));
+        assertFalse(outbox.offer("more"));
+        assertEquals(List.of(), events);
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("closed after 2"), events);
+    }
+
+    @Test
+    void finishOnAnIdleOutboxRunsAtOnce() {
+        List<String> events = new ArrayList<>();
+        Outbox outbox = new Outbox(new ManualSink(), 1000, () -> { }, e -> { });
+        outbox.finish(() -> events.add("closed"));
+        assertEquals(List.of("closed"), events);
+    }
+
+    @Test
+    void aFailedSendClosesTheOutboxAndReportsOnce() {
+        List<Throwable> failures = new ArrayList<>();
+        Outbox outbox = new Outbox((text, done) -> done.accept(new java.io.IOException("reset")), 1000, () -> { },
+                failures::add);
+        outbox.offer("a");
+        assertFalse(outbox.offer("b"));
+        assertEquals(1, failures.size());
+    }
+}
