@@ -4,6 +4,7 @@ import dev.coedit.editing.boundary.CoeditConfigurator;
 import dev.coedit.editing.boundary.DocumentEndpoint;
 import dev.coedit.editing.control.SessionRegistry;
 import dev.coedit.monitoring.boundary.AdminEndpoint;
+import dev.coedit.monitoring.boundary.LobbyEndpoint;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public final class Coedit {
 
     /** The annotated {@code @ServerEndpoint} classes of the product, deployed under {@link CoeditConfig#CONTEXT_PATH}. */
     public static List<Class<?>> endpoints() {
-        return List.of(DocumentEndpoint.class, AdminEndpoint.class);
+        return List.of(DocumentEndpoint.class, AdminEndpoint.class, LobbyEndpoint.class);
     }
 
     /**
@@ -25,12 +26,29 @@ public final class Coedit {
      *
      * @return closing it ends every session (close code 1001) and stops the application's threads
      */
-    public static AutoCloseable startWithoutContainer(CoeditConfig config) {
+    public static Application startWithoutContainer(CoeditConfig config) {
         SessionRegistry registry = new SessionRegistry(config);
-        AutoCloseable installation = CoeditConfigurator.install(registry);
-        return () -> {
+        return new Application(registry, CoeditConfigurator.install(registry));
+    }
+
+    /** The application-scoped objects of a runtime without CDI. */
+    public static final class Application implements AutoCloseable {
+        private final SessionRegistry registry;
+        private final AutoCloseable installation;
+
+        private Application(SessionRegistry registry, AutoCloseable installation) {
+            this.registry = registry;
+            this.installation = installation;
+        }
+
+        public SessionRegistry registry() {
+            return registry;
+        }
+
+        @Override
+        public void close() throws Exception {
             registry.shutdown();
             installation.close();
-        };
+        }
     }
 }

@@ -106,7 +106,7 @@ public final class Connection implements Peer {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        outbox.finish(() -> registry.workers().execute(() -> {
+        outbox.finish(() -> registry.runOffContainerThread(() -> {
             try {
                 session.close(CloseReasons.of(code, reason));
             } catch (IOException | IllegalStateException e) {

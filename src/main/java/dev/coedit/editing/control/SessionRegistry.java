@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,9 +78,16 @@ public class SessionRegistry {
         return config;
     }
 
-    /** The pool that runs document work; never the container's few WebSocket threads. */
-    Executor workers() {
-        return workers;
+    /**
+     * Runs work that may block (closing a socket) on the application's pool, never on the container's few WebSocket
+     * threads; during shutdown, when the pool takes no more work, runs it on the caller's thread.
+     */
+    void runOffContainerThread(Runnable work) {
+        try {
+            workers.execute(work);
+        } catch (RejectedExecutionException shuttingDown) {
+            work.run();
+        }
     }
 
     /**

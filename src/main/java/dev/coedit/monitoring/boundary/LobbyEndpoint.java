@@ -1,0 +1,68 @@
+package dev.coedit.monitoring.boundary;
+
+import dev.coedit.editing.boundary.CoeditConfigurator;
+import dev.coedit.editing.control.Room;
+import dev.coedit.editing.control.SessionRegistry;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.List;
+
+/**
+ * What the start page shows: the documents people are in now, and how many are in each. Sent on open and after every
+ * change (at most four times a second) as one {@code documents} message (docs/protocol.md). It takes no input.
+ */
+@ServerEndpoint(value = "/lobby", configurator = CoeditConfigurator.class)
+public class LobbyEndpoint implements CoeditConfigurator.UsesRegistry {
+
+    @Inject
+    SessionRegistry registry;
+    private SnapshotStream stream;
+
+    /** The message this channel sends. */
+    public record Documents(String type, List<Active> documents) {
+    }
+
+    /** A document with people in it. */
+    public record Active(String documentId, int participants, int length) {
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        stream = new SnapshotStream(registry, session, snapshot -> new Documents("documents",
+                snapshot.documents().stream()
+                        .filter(d -> d.participants() > 0)
+                        .map(LobbyEndpoint::active)
+                        .toList()));
+    }
+
+    @OnMessage
+    public void message(String ignored, Session session) {
+        SnapshotStream.close(session, CloseCodes.CANNOT_ACCEPT, "the lobby takes no messages");
+    }
+
+    @OnClose
+    public void close() {
+        if (stream != null) {
+            stream.stop();
+        }
+    }
+
+    @Override
+    public SessionRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void useRegistry(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    private static Active active(Room.Stats stats) {
+        return new Active(stats.documentId(), stats.participants(), stats.length());
+    }
+}
