@@ -26,7 +26,7 @@ public class CoeditConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
         T endpoint = super.getEndpointInstance(endpointClass);
-        if (endpoint instanceof UsesRegistry user && user.registry() == null) {
+        if (endpoint instanceof RegistryEndpoint user && user.registry() == null) {
             SessionRegistry registry = installed;
             if (registry == null) {
                 throw new InstantiationException("no CDI container injected the SessionRegistry into "
@@ -35,12 +35,5 @@ public class CoeditConfigurator extends ServerEndpointConfig.Configurator {
             user.useRegistry(registry);
         }
         return endpoint;
-    }
-
-    /** An endpoint that needs the registry. */
-    public interface UsesRegistry {
-        SessionRegistry registry();
-
-        void useRegistry(SessionRegistry registry);
     }
 }

@@ -3,10 +3,8 @@ package dev.coedit.editing.boundary;
 import dev.coedit.editing.control.CloseReasons;
 import dev.coedit.editing.control.Connection;
 import dev.coedit.editing.control.DocumentIds;
-import dev.coedit.editing.control.SessionRegistry;
 import dev.coedit.editing.entity.ClientMessage;
 import dev.coedit.editing.entity.Json;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.OnClose;
@@ -30,12 +28,10 @@ import java.util.logging.Logger;
         decoders = MessageDecoder.class,
         encoders = MessageEncoder.class,
         configurator = CoeditConfigurator.class)
-public class DocumentEndpoint implements CoeditConfigurator.UsesRegistry {
+public class DocumentEndpoint extends RegistryEndpoint {
 
     private static final Logger LOG = Logger.getLogger(DocumentEndpoint.class.getName());
 
-    @Inject
-    SessionRegistry registry;
     private Connection connection;
 
     @OnOpen
@@ -80,16 +76,6 @@ public class DocumentEndpoint implements CoeditConfigurator.UsesRegistry {
         } else {
             LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
         }
-    }
-
-    @Override
-    public SessionRegistry registry() {
-        return registry;
-    }
-
-    @Override
-    public void useRegistry(SessionRegistry registry) {
-        this.registry = registry;
     }
 
     private static void refuse(Session session, CloseCodes code, String reason) {

@@ -1,8 +1,8 @@
 package dev.coedit.monitoring.boundary;
 
 import dev.coedit.editing.boundary.CoeditConfigurator;
+import dev.coedit.editing.boundary.RegistryEndpoint;
 import dev.coedit.editing.control.SessionRegistry;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -15,10 +15,8 @@ import jakarta.websocket.server.ServerEndpoint;
  * picture, every document and session, as one {@code state} message (docs/protocol.md). It takes no input.
  */
 @ServerEndpoint(value = "/admin", configurator = CoeditConfigurator.class)
-public class AdminEndpoint implements CoeditConfigurator.UsesRegistry {
+public class AdminEndpoint extends RegistryEndpoint {
 
-    @Inject
-    SessionRegistry registry;
     private SnapshotStream stream;
 
     /** The message this channel sends. */
@@ -40,15 +38,5 @@ public class AdminEndpoint implements CoeditConfigurator.UsesRegistry {
         if (stream != null) {
             stream.stop();
         }
-    }
-
-    @Override
-    public SessionRegistry registry() {
-        return registry;
-    }
-
-    @Override
-    public void useRegistry(SessionRegistry registry) {
-        this.registry = registry;
     }
 }

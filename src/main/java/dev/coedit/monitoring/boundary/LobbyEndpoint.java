@@ -1,9 +1,8 @@
 package dev.coedit.monitoring.boundary;
 
 import dev.coedit.editing.boundary.CoeditConfigurator;
+import dev.coedit.editing.boundary.RegistryEndpoint;
 import dev.coedit.editing.control.Room;
-import dev.coedit.editing.control.SessionRegistry;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -17,10 +16,8 @@ import java.util.List;
  * change (at most four times a second) as one {@code documents} message (docs/protocol.md). It takes no input.
  */
 @ServerEndpoint(value = "/lobby", configurator = CoeditConfigurator.class)
-public class LobbyEndpoint implements CoeditConfigurator.UsesRegistry {
+public class LobbyEndpoint extends RegistryEndpoint {
 
-    @Inject
-    SessionRegistry registry;
     private SnapshotStream stream;
 
     /** The message this channel sends. */
@@ -50,16 +47,6 @@ public class LobbyEndpoint implements CoeditConfigurator.UsesRegistry {
         if (stream != null) {
             stream.stop();
         }
-    }
-
-    @Override
-    public SessionRegistry registry() {
-        return registry;
-    }
-
-    @Override
-    public void useRegistry(SessionRegistry registry) {
-        this.registry = registry;
     }
 
     private static Active active(Room.Stats stats) {
