@@ -1,0 +1,164 @@
+package dev.coedit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coedit.it.support.ServerUnderTest;
+import dev.coedit.it.support.StandaloneProcess;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone runtime from outside: what it serves, where it listens, how it fails and how it stops. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(ServerUnderTest.Extension.class)
+class StandaloneServerIT {
+
+    /**
+     * HTTP/1.1 as a browser speaks it to an http:// address. The client's default, HTTP/2, asks for an h2c upgrade,
+     * which Grizzly treats like any upgrade: the answer comes without Content-Type and Content-Length.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void servesThePageAtTheApplicationsAddress(ServerUnderTest server) throws Exception {
+        HttpResponse<String> response = get(server.httpUri());
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("Coedit"), response.body());
+    }
+
+    @Test
+    void redirectsTheSiteRootToThePage(ServerUnderTest server) throws Exception {
+        URI siteRoot = server.process().httpUri().resolve("/");
+
+        HttpResponse<String> response = get(siteRoot);
+
+        assertEquals(302, response.statusCode());
+        assertEquals("/coedit/", response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault(ServerUnderTest server) throws Exception {
+        StandaloneProcess process = server.process();
+        assertEquals("127.0.0.1", process.httpUri().getHost(), "the address it printed");
+
+        // 127.0.0.2 is this machine too (all of 127/8 is loopback on Linux), but not the address the server bound:
+        // a server on 0.0.0.0 would answer there. Another interface's address would prove the same, but this one
+        // keeps the test's traffic on loopback.
+        InetAddress otherLocal = InetAddress.getByName("127.0.0.2");
+        if (isLocal(otherLocal)) {
+            try (Socket socket = new Socket()) {
+                assertThrows(ConnectException.class,
+                        () -> socket.connect(new InetSocketAddress(otherLocal, process.port()), 5_000));
+            }
+        } else {
+            System.out.println("127.0.0.2 is not an address of this machine; checked the printed address only");
+        }
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortExitsWith2AndOneLine(ServerUnderTest server, @TempDir Path otherData)
+            throws Exception {
+        int port = server.process().port();
+
+        StandaloneProcess.Finished second =
+                StandaloneProcess.run("--port", Integer.toString(port), "--data-dir", otherData.toString());
+
+        assertEquals(2, second.exitCode());
+        assertOneLineWithoutStackTrace(second);
+        assertTrue(second.stderr().contains(Integer.toString(port)), second.stderr());
+        assertFalse(second.stdout().contains("Coedit is running"), second.stdout());
+        assertEquals(200, statusOf(server.httpUri()), "the first server still serves");
+    }
+
+    @Test
+    void anUnknownFlagExitsWith2AndOneLine() {
+        StandaloneProcess.Finished run = StandaloneProcess.run("--prot", "8080");
+
+        assertEquals(2, run.exitCode());
+        assertOneLineWithoutStackTrace(run);
+        assertTrue(run.stderr().contains("--prot"), run.stderr());
+    }
+
+    @Test
+    void aPortOutOfRangeExitsWith2AndOneLine() {
+        StandaloneProcess.Finished run = StandaloneProcess.run("--port", "70000");
+
+        assertEquals(2, run.exitCode());
+        assertOneLineWithoutStackTrace(run);
+        assertTrue(run.stderr().contains("70000"), run.stderr());
+    }
+
+    @Test
+    void sigtermStopsItCleanlyWithExitCode0(@TempDir Path data) throws Exception {
+        try (StandaloneProcess process = StandaloneProcess.start(0, data)) {
+            assertEquals(200, statusOf(process.httpUri()));
+
+            int exitCode = process.stop();
+
+            assertEquals(0, exitCode, process.stderr());
+            assertTrue(process.stdout().contains("Coedit stopped"), process.stdout());
+            assertFalse(process.stderr().contains("Exception"), process.stderr());
+        }
+    }
+
+    @Test
+    void aKilledServerRestartsOnTheSamePortAndDataFolder(@TempDir Path data) throws Exception {
+        try (StandaloneProcess process = StandaloneProcess.start(0, data)) {
+            URI before = process.httpUri();
+
+            process.kill();
+            assertFalse(process.isAlive());
+            process.restart();
+
+            assertEquals(before, process.httpUri());
+            assertEquals(200, statusOf(process.httpUri()));
+        }
+    }
+
+    private static void assertOneLineWithoutStackTrace(StandaloneProcess.Finished run) {
+        List<String> lines = run.stderrLines();
+        assertEquals(1, lines.size(), "stderr: " + run.stderr());
+        assertTrue(lines.get(0).startsWith("coedit: "), lines.get(0));
+        assertFalse(run.stderr().contains("Exception"), run.stderr());
+        assertFalse(run.stderr().contains("\tat "), run.stderr());
+    }
+
+    /** Whether the address belongs to this machine: only then can a server listen there. */
+    private static boolean isLocal(InetAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int statusOf(URI uri) throws Exception {
+        return get(uri).statusCode();
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
