@@ -11,6 +11,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -52,6 +53,13 @@ public class DocumentEndpoint extends RegistryEndpoint {
     public void message(ClientMessage message) {
         if (connection != null) { // null while a refused connection closes
             connection.receive(message);
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (connection != null) {
+            connection.heard();
         }
     }
 

@@ -30,7 +30,11 @@ public final class Connection implements Peer {
     private final Instant connectedAt = Instant.now();
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean gone = new AtomicBoolean();
+    /** Last message from the client, for monitoring. */
     private volatile long lastActivityMillis = System.currentTimeMillis();
+    /** Last frame of any kind from the client, pongs included: the liveness the heartbeat checks. */
+    private volatile long lastHeardMillis = System.currentTimeMillis();
     private volatile String clientId;
     private volatile String name;
 
@@ -88,8 +92,16 @@ public final class Connection implements Peer {
         }
     }
 
-    /** The connection is gone, however it ended. */
+    /** A pong (or any other frame) arrived: the peer is alive. */
+    public void heard() {
+        lastHeardMillis = System.currentTimeMillis();
+    }
+
+    /** The connection is gone, however it ended. Runs its effects once. */
     public void closed() {
+        if (!gone.compareAndSet(false, true)) {
+            return;
+        }
         outbox.close();
         registry.forget(this);
         room.execute(() -> room.leave(this));
@@ -106,18 +118,34 @@ public final class Connection implements Peer {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        outbox.finish(() -> registry.runOffContainerThread(() -> {
-            try {
-                session.close(CloseReasons.of(code, reason));
-            } catch (IOException | IllegalStateException e) {
-                LOG.log(Level.FINE, "closing " + connectionId() + " failed; it is gone already", e);
-            }
-        }));
+        outbox.finish(() -> registry.runOffContainerThread(() -> closeSession(code, reason)));
     }
 
-    /** Sends a WebSocket ping; a peer that stops answering is closed by the idle timeout. */
-    void ping() {
-        if (closing.get() || !session.isOpen()) {
+    private void closeSession(int code, String reason) {
+        try {
+            session.close(CloseReasons.of(code, reason));
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "closing " + connectionId() + " failed; it is gone already", e);
+        }
+    }
+
+    /**
+     * The heartbeat: pings a live peer, and closes one that has sent no frame, not even a pong, for longer than
+     * {@code idleMillis}. The container's own idle timer cannot tell: sending a ping restarts it. A dead peer reads
+     * nothing, so its queue is dropped, the close is not queued behind it, and it leaves the document at once.
+     */
+    void keepAlive(long nowMillis, long idleMillis) {
+        if (closing.get() || gone.get()) {
+            return;
+        }
+        long silent = nowMillis - lastHeardMillis;
+        if (silent > idleMillis) {
+            closing.set(true);
+            outbox.close();
+            String reason = "idle: no frame from the client for " + silent + " ms (the limit is " + idleMillis
+                    + " ms)";
+            registry.runOffContainerThread(() -> closeSession(CloseReason.CloseCodes.GOING_AWAY.getCode(), reason));
+            closed();
             return;
         }
         try {
@@ -136,6 +164,7 @@ public final class Connection implements Peer {
     private boolean admit() {
         messagesIn.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();
+        lastHeardMillis = lastActivityMillis;
         if (limiter.tryAcquire(System.nanoTime())) {
             return true;
         }

@@ -31,7 +31,8 @@ public final class Outbox {
     private long sent;
 
     /**
-     * @param maxChars   characters that may wait; a message that would pass it closes the outbox
+     * @param maxChars   characters that may wait behind the message being sent; a message that would pass it
+     *                   closes the outbox
      * @param onOverflow called once, outside any lock, when the bound is passed
      * @param onFailure  called once, outside any lock, when a send fails
      */
@@ -48,7 +49,9 @@ public final class Outbox {
             if (closed || whenFlushed != null) {
                 return false;
             }
-            if (queuedChars + text.length() <= maxChars) {
+            // The bound is on what waits: a message offered to an idle outbox goes at once, however large (a snapshot
+            // of a big document must reach a newcomer).
+            if (!sending || queuedChars + text.length() <= maxChars) {
                 queue.addLast(text);
                 queuedChars += text.length();
                 if (sending) {

@@ -70,7 +70,7 @@ public class SessionRegistry {
         workers = Executors.newFixedThreadPool(threads, named("coedit-worker"));
         timers = Executors.newSingleThreadScheduledExecutor(named("coedit-timer"));
         long ping = config.pingInterval().toMillis();
-        timers.scheduleWithFixedDelay(this::pingAll, ping, ping, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::heartbeat, ping, ping, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::publish, 250, 250, TimeUnit.MILLISECONDS);
     }
 
@@ -96,7 +96,9 @@ public class SessionRegistry {
      * @param documentId already checked by the endpoint (see {@link DocumentIds})
      */
     public Connection open(Session session, String documentId) {
-        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        // The heartbeat (keepAlive) enforces the idle timeout; the container's timer is only a backstop, since the
+        // server's own pings restart it.
+        session.setMaxIdleTimeout(config.idleTimeout().toMillis() * 2);
         session.setMaxTextMessageBufferSize(config.maxMessageBytes());
         Room room = rooms.computeIfAbsent(documentId, id ->
                 new Room(id, new DocumentAuthority("", 0, config.historyWindow()), new SerialExecutor(workers), this::touched));
@@ -168,9 +170,15 @@ public class SessionRegistry {
         }
     }
 
-    private void pingAll() {
+    private void heartbeat() {
+        long now = System.currentTimeMillis();
+        long idle = config.idleTimeout().toMillis();
         for (Connection c : connections.values()) {
-            c.ping();
+            try {
+                c.keepAlive(now, idle);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "heartbeat of connection " + c.connectionId() + " failed", e);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import jakarta.json.bind.adapter.JsonbAdapter;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.io.StringReader;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +93,61 @@ public final class Json {
             throw new MalformedMessage(ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + clip(alias.getString())
                     + "\"; expected one of " + String.join(", ", types.keySet())).about(object);
         }
+        checkFieldTypes(object, target, alias.getString());
         try {
             return (T) JSONB.fromJson(text, target);
         } catch (JsonbException e) {
             throw MalformedMessage.from(e).about(object);
         } catch (InvalidOpException e) {
             throw new MalformedMessage(ErrorCode.INVALID_OP, e.getMessage(), e).about(object);
+        }
+    }
+
+    /**
+     * Refuses a field whose JSON type does not fit its record component, naming both: left to itself Yasson would
+     * quietly read {@code 42} into a string or {@code "7"} into a number. Missing fields are the message's own check
+     * ({@link ClientMessage#problem()}); ops are checked component by component by the core.
+     */
+    private static void checkFieldTypes(JsonObject object, Class<?> record, String alias) {
+        for (RecordComponent component : record.getRecordComponents()) {
+            JsonValue value = object.get(component.getName());
+            if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+                continue;
+            }
+            Class<?> type = component.getType();
+            String wanted = null;
+            if (type == String.class && value.getValueType() != JsonValue.ValueType.STRING) {
+                wanted = "a string";
+            } else if ((type == Long.class || type == long.class || type == Integer.class || type == int.class)
+                    && !isWholeNumber(value, type == Long.class || type == long.class)) {
+                wanted = "a whole number";
+            } else if (type == List.class && value.getValueType() != JsonValue.ValueType.ARRAY) {
+                wanted = "an array";
+            } else if (type.isRecord() && value.getValueType() != JsonValue.ValueType.OBJECT) {
+                wanted = "an object";
+            }
+            if (wanted != null) {
+                throw new MalformedMessage(ErrorCode.BAD_JSON, alias + "." + component.getName() + " must be "
+                        + wanted + ", was " + OpAdapter.describe(value)
+                        + (value.getValueType() == JsonValue.ValueType.NUMBER ? " " + value : ""))
+                        .about(object);
+            }
+        }
+    }
+
+    private static boolean isWholeNumber(JsonValue value, boolean asLong) {
+        if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+            return false;
+        }
+        try {
+            if (asLong) {
+                number.longValueExact();
+            } else {
+                number.intValueExact();
+            }
+            return true;
+        } catch (ArithmeticException tooLarge) {
+            return false;
         }
     }
 

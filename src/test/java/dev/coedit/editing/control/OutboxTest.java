@@ -88,6 +88,18 @@ class OutboxTest {
     }
 
     @Test
+    void aMessageLargerThanTheBoundStillGoesWhenNothingElseIsBeingSent() {
+        ManualSink sink = new ManualSink();
+        AtomicInteger overflows = new AtomicInteger();
+        Outbox outbox = new Outbox(sink, 10, overflows::incrementAndGet, e -> { });
+        assertTrue(outbox.offer("a snapshot far larger than ten characters"));
+        assertEquals(0, overflows.get());
+        sink.completeOne();
+        assertTrue(outbox.offer("small"));
+        assertEquals(2, sink.sent.size());
+    }
+
+    @Test
     void finishSendsWhatIsQueuedThenRunsItsActionAndRefusesMore() {
         ManualSink sink = new ManualSink();
         List<String> events = new ArrayList<>();

@@ -110,6 +110,20 @@ class JsonTest {
     }
 
     @Test
+    void aFieldOfTheWrongJsonTypeIsNamedWithWhatItWas() {
+        Json.MalformedMessage number = assertThrows(Json.MalformedMessage.class,
+                () -> Json.readClient("{\"type\":\"hello\",\"clientId\":42}"));
+        assertEquals(ErrorCode.BAD_JSON, number.code());
+        assertEquals("hello.clientId must be a string, was a number 42", number.getMessage());
+        Json.MalformedMessage fraction = assertThrows(Json.MalformedMessage.class, () -> Json.readClient(
+                "{\"type\":\"caret\",\"version\":1.5,\"anchor\":0,\"head\":0}"));
+        assertEquals("caret.version must be a whole number, was a number 1.5", fraction.getMessage());
+        Json.MalformedMessage huge = assertThrows(Json.MalformedMessage.class, () -> Json.readClient(
+                "{\"type\":\"caret\",\"version\":1,\"anchor\":99999999999,\"head\":0}"));
+        assertEquals("caret.anchor must be a whole number, was a number 99999999999", huge.getMessage());
+    }
+
+    @Test
     void missingFieldsAreNamedByTheMessageItself() {
         ClientMessage m = Json.readClient("{\"type\":\"submit\",\"clientId\":\"a\",\"baseVersion\":0,\"op\":[]}");
         assertEquals("submit.seq is missing", m.problem());
