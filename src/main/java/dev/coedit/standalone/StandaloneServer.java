@@ -2,6 +2,7 @@ package dev.coedit.standalone;
 
 import dev.coedit.Coedit;
 import dev.coedit.CoeditConfig;
+import dev.coedit.editing.control.SessionRegistry;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.BindException;
@@ -58,13 +59,13 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final Transport transport;
     private final EndpointContainer endpoints;
-    private final AutoCloseable application;
+    private final Coedit.Application application;
     private final String host;
     private final int port;
     private boolean closed; // guarded by this
 
     private StandaloneServer(HttpServer http, Transport transport, EndpointContainer endpoints,
-            AutoCloseable application, String host, int port) {
+            Coedit.Application application, String host, int port) {
         this.http = http;
         this.transport = transport;
         this.endpoints = endpoints;
@@ -101,7 +102,7 @@ public final class StandaloneServer implements AutoCloseable {
         endpoints.setDefaultMaxBinaryMessageBufferSize(config.maxMessageBytes());
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("coedit", config.host(), config.port());
-        AutoCloseable application = null;
+        Coedit.Application application = null;
         try {
             endpoints.deploy();
             // Callbacks run on Grizzly's worker pool, not on the selector threads (as in Tyrus's own container).
@@ -137,6 +138,11 @@ public final class StandaloneServer implements AutoCloseable {
     public URI uri() {
         String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // IPv6 literal
         return URI.create("http://" + authority + ":" + port + CoeditConfig.CONTEXT_PATH + "/");
+    }
+
+    /** The application's registry of documents and connections (for monitoring and tests). */
+    public SessionRegistry registry() {
+        return application.registry();
     }
 
     /** The port the server listens on: the configured one, or the one picked for port 0. */

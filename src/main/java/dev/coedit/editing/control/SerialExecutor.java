@@ -2,6 +2,7 @@ package dev.coedit.editing.control;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +31,20 @@ final class SerialExecutor implements Executor {
             }
             scheduled = true;
         }
-        pool.execute(this::drain);
+        schedule();
+    }
+
+    private void schedule() {
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException stopped) {
+            // The application is shutting down: its documents take no more work.
+            synchronized (this) {
+                tasks.clear();
+                scheduled = false;
+            }
+            LOG.log(Level.FINE, "document work dropped at shutdown", stopped);
+        }
     }
 
     private void drain() {
@@ -50,6 +64,6 @@ final class SerialExecutor implements Executor {
                 LOG.log(Level.SEVERE, "a document task failed; the document goes on", e);
             }
         }
-        pool.execute(this::drain);
+        schedule();
     }
 }

@@ -168,6 +168,10 @@ public class SessionRegistry {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
         }
+        // Whatever the container has not reported closed by now is forgotten too: nothing outlives the application.
+        for (Connection c : connections.values()) {
+            c.closed();
+        }
     }
 
     private void heartbeat() {
