@@ -100,6 +100,8 @@ public final class StandaloneServer implements AutoCloseable {
         // Tyrus's defaults are unbounded (Integer.MAX_VALUE); a fragmented message must not grow past the limit.
         endpoints.setDefaultMaxTextMessageBufferSize(config.maxMessageBytes());
         endpoints.setDefaultMaxBinaryMessageBufferSize(config.maxMessageBytes());
+        // No container idle timeout (Tyrus's default, 0): the registry's heartbeat closes silent connections, and a
+        // Tyrus idle timer would re-arm a scheduled task on every frame, each kept until its delay ran out.
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("coedit", config.host(), config.port());
         Coedit.Application application = null;

@@ -96,9 +96,9 @@ public class SessionRegistry {
      * @param documentId already checked by the endpoint (see {@link DocumentIds})
      */
     public Connection open(Session session, String documentId) {
-        // The heartbeat (keepAlive) enforces the idle timeout; the container's timer is only a backstop, since the
-        // server's own pings restart it.
-        session.setMaxIdleTimeout(config.idleTimeout().toMillis() * 2);
+        // No per-session idle timeout: the heartbeat (keepAlive) enforces it, since the server's own pings restart the
+        // container's timer; and on Tyrus, setting it here races with the timer's first run, which then closes the
+        // brand-new session as idle.
         session.setMaxTextMessageBufferSize(config.maxMessageBytes());
         Room room = rooms.computeIfAbsent(documentId, id ->
                 new Room(id, new DocumentAuthority("", 0, config.historyWindow()), new SerialExecutor(workers), this::touched));
