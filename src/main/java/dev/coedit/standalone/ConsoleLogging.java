@@ -9,6 +9,10 @@ import java.util.logging.LogManager;
 /**
  * java.util.logging for the console of the standalone server: one line a record on stderr, Coedit at INFO, the
  * libraries (Grizzly, Tyrus, Yasson all log through JUL) at WARNING. stdout stays for the lines scripts read.
+ *
+ * <p>Tyrus's endpoint wrapper logs failures a client causes (a frame larger than the buffer) at WARNING with a full
+ * stack trace, so any client could flood the log at will; the client already gets the close code, so only SEVERE
+ * records of that logger are kept.
  */
 final class ConsoleLogging {
 
@@ -19,6 +23,7 @@ final class ConsoleLogging {
             .level = INFO
             org.glassfish.level = WARNING
             org.eclipse.level = WARNING
+            org.glassfish.tyrus.core.TyrusEndpointWrapper.level = SEVERE
             dev.coedit.level = INFO
             """;
 
