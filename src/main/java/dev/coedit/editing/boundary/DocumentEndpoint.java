@@ -3,7 +3,6 @@ package dev.coedit.editing.boundary;
 import dev.coedit.editing.control.CloseReasons;
 import dev.coedit.editing.control.Connection;
 import dev.coedit.editing.control.DocumentIds;
-import dev.coedit.editing.entity.ClientMessage;
 import dev.coedit.editing.entity.Json;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.DecodeException;
@@ -26,7 +25,6 @@ import java.util.logging.Logger;
  */
 @ServerEndpoint(value = "/docs/{documentId}",
         subprotocols = Protocol.V1,
-        decoders = MessageDecoder.class,
         encoders = MessageEncoder.class,
         configurator = CoeditConfigurator.class)
 public class DocumentEndpoint extends RegistryEndpoint {
@@ -34,6 +32,11 @@ public class DocumentEndpoint extends RegistryEndpoint {
     private static final Logger LOG = Logger.getLogger(DocumentEndpoint.class.getName());
 
     private Connection connection;
+    /**
+     * Decoding happens here rather than through {@code decoders=}: the size limit must be checked on the raw text
+     * first, since not every container enforces it (WildFly's Undertow lets larger messages through).
+     */
+    private final MessageDecoder decoder = new MessageDecoder();
 
     @OnOpen
     public void open(Session session, @PathParam("documentId") String documentId) {
@@ -49,10 +52,15 @@ public class DocumentEndpoint extends RegistryEndpoint {
         connection = registry.open(session, documentId);
     }
 
-    @OnMessage(maxMessageSize = Protocol.MAX_MESSAGE_BYTES)
-    public void message(ClientMessage message) {
-        if (connection != null) { // null while a refused connection closes
-            connection.receive(message);
+    @OnMessage
+    public void message(String text) {
+        if (connection == null || !connection.admitSize(text)) {
+            return; // refused while closing, or too large: closed with 1009
+        }
+        try {
+            connection.receive(decoder.decode(text));
+        } catch (DecodeException e) {
+            connection.receiveMalformed((Json.MalformedMessage) e.getCause());
         }
     }
 
@@ -78,12 +86,7 @@ public class DocumentEndpoint extends RegistryEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        if (failure instanceof DecodeException && failure.getCause() instanceof Json.MalformedMessage malformed
-                && connection != null) {
-            connection.receiveMalformed(malformed);
-        } else {
-            LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
-        }
+        LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
     }
 
     private static void refuse(Session session, CloseCodes code, String reason) {

@@ -8,6 +8,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
 public final class Connection implements Peer {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    /** How long a flooding client has to read its rate_limited error before the close. */
+    static final Duration RATE_LIMIT_GRACE = Duration.ofMillis(500);
 
     private final Session session;
     private final Room room;
@@ -65,6 +68,44 @@ public final class Connection implements Peer {
 
     public String documentId() {
         return room.documentId();
+    }
+
+    /**
+     * Checks a raw text message against the size limit, in UTF-8 bytes as on the wire. Past it the connection is
+     * closed with 1009 and the message is dropped; the container may have let it through (WildFly does).
+     */
+    public boolean admitSize(String text) {
+        int limit = registry.config().maxMessageBytes();
+        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short texts need no count.
+        if ((long) text.length() * 3 <= limit) {
+            return true;
+        }
+        long bytes = utf8Length(text);
+        if (bytes <= limit) {
+            return true;
+        }
+        messagesIn.incrementAndGet();
+        close(CloseReason.CloseCodes.TOO_BIG.getCode(), "message of " + bytes + " bytes; the limit is " + limit);
+        return false;
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** A decoded message from the client. Runs on the container's thread; blocking work goes to the room. */
@@ -115,9 +156,12 @@ public final class Connection implements Peer {
     /** Ends the connection after what is queued is sent (a last error message reaches the client first). */
     @Override
     public void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
+        if (closing.compareAndSet(false, true)) {
+            closeAfterQueued(code, reason);
         }
+    }
+
+    private void closeAfterQueued(int code, String reason) {
         outbox.finish(() -> registry.runOffContainerThread(() -> closeSession(code, reason)));
     }
 
@@ -168,11 +212,15 @@ public final class Connection implements Peer {
         if (limiter.tryAcquire(System.nanoTime())) {
             return true;
         }
-        if (!closing.get()) {
+        if (closing.compareAndSet(false, true)) {
             String why = "more than " + registry.config().ratePerSecond() + " messages per second (burst "
                     + registry.config().rateBurst() + ")";
             send(Json.write(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, why, null, null)));
-            close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "rate limit: " + why);
+            // Closing at once would close the socket with the flood still arriving; unread data makes the kernel
+            // reset the connection, and the client would lose the error and the close frame. So what follows is
+            // dropped, and the close comes after a short grace in which the client reads the error and stops.
+            registry.later(RATE_LIMIT_GRACE,
+                    () -> closeAfterQueued(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "rate limit: " + why));
         }
         return false;
     }

@@ -134,22 +134,32 @@ public final class Outbox {
                 return;
             }
             AtomicBoolean handOff = new AtomicBoolean();
-            sink.send(next, failure -> {
-                if (failure != null) {
-                    fail(failure);
-                } else {
-                    synchronized (this) {
-                        sent++;
-                    }
-                    if (!handOff.compareAndSet(false, true)) {
-                        pump();
-                    }
-                }
-            });
+            try {
+                sendOne(next, handOff);
+            } catch (RuntimeException closing) {
+                // A socket that is closing can throw instead of reporting through the callback (Tyrus does).
+                fail(closing);
+                return;
+            }
             if (handOff.compareAndSet(false, true)) {
                 return; // the send is still pending: its callback continues
             }
         }
+    }
+
+    private void sendOne(String next, AtomicBoolean handOff) {
+        sink.send(next, failure -> {
+            if (failure != null) {
+                fail(failure);
+                return;
+            }
+            synchronized (this) {
+                sent++;
+            }
+            if (!handOff.compareAndSet(false, true)) {
+                pump();
+            }
+        });
     }
 
     private void fail(Throwable failure) {

@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -76,6 +77,15 @@ public class SessionRegistry {
 
     public CoeditConfig config() {
         return config;
+    }
+
+    /** Runs work on the application's timer after a delay (dropped at shutdown). */
+    void later(Duration delay, Runnable work) {
+        try {
+            timers.schedule(() -> runOffContainerThread(work), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            LOG.log(Level.FINE, "delayed work dropped at shutdown", shuttingDown);
+        }
     }
 
     /**

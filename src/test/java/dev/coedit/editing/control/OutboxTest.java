@@ -123,6 +123,17 @@ class OutboxTest {
     }
 
     @Test
+    void aSinkThatThrowsInsteadOfCallingBackClosesTheOutboxAndReportsOnce() {
+        List<Throwable> failures = new ArrayList<>();
+        Outbox outbox = new Outbox((text, done) -> {
+            throw new IllegalStateException("Socket is not connected");
+        }, 1000, () -> { }, failures::add);
+        outbox.offer("a");
+        assertFalse(outbox.offer("b"));
+        assertEquals(1, failures.size());
+    }
+
+    @Test
     void aFailedSendClosesTheOutboxAndReportsOnce() {
         List<Throwable> failures = new ArrayList<>();
         Outbox outbox = new Outbox((text, done) -> done.accept(new java.io.IOException("reset")), 1000, () -> { },
