@@ -52,7 +52,11 @@ public final class CoeditClient implements AutoCloseable {
     private final Listener listener;
     private final Duration maxBackoff;
     private final ProtocolClient protocol;
-    private final ClientManager manager = ClientManager.createClient();
+    /**
+     * One Tyrus client for every CoeditClient of the JVM, never shut down: shutting a ClientManager down stops
+     * executors that Tyrus shares between all of them, which broke the other clients' sessions.
+     */
+    private static final ClientManager MANAGER = ClientManager.createClient();
     private final ScheduledExecutorService timer;
     private final List<String> errors = new ArrayList<>();
 
@@ -279,14 +283,13 @@ public final class CoeditClient implements AutoCloseable {
                 // closing anyway
             }
         }
-        manager.shutdown();
     }
 
     private void open() {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(List.of("coedit.v1")).build();
         try {
-            manager.connectToServer(new Endpoint() {
+            MANAGER.connectToServer(new Endpoint() {
                 @Override
                 public void onOpen(Session s, EndpointConfig c) {
                     s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> received(text));
