@@ -3,6 +3,7 @@ package dev.coedit.editing.entity;
 import dev.coedit.ot.TextOp;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
+import java.util.regex.Pattern;
 
 /**
  * What a client may send on the editing channel; {@code type} is the discriminator. Fields are boxed so a missing
@@ -19,6 +20,9 @@ public sealed interface ClientMessage {
     int MAX_REF_LENGTH = 64;
     int MAX_CLIENT_ID_LENGTH = 64;
     int MAX_NAME_LENGTH = 64;
+    /** Checked on every message: compiled once. */
+    Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_CLIENT_ID_LENGTH + "}");
+    Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
     String ref();
 
@@ -41,7 +45,7 @@ public sealed interface ClientMessage {
             if (name != null && name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
                 return "hello.name is longer than " + MAX_NAME_LENGTH + " characters";
             }
-            if (color != null && !color.matches("#[0-9a-fA-F]{6}")) {
+            if (color != null && !COLOR.matcher(color).matches()) {
                 return "hello.color must look like #1a2b3c, was \"" + clip(color) + "\"";
             }
             if (lastVersion != null && lastVersion < 0) {
@@ -100,7 +104,7 @@ public sealed interface ClientMessage {
         if (clientId == null) {
             return "clientId is missing";
         }
-        if (!clientId.matches("[A-Za-z0-9_-]{1," + MAX_CLIENT_ID_LENGTH + "}")) {
+        if (!CLIENT_ID.matcher(clientId).matches()) {
             return "clientId must be 1-" + MAX_CLIENT_ID_LENGTH + " letters, digits, '-' or '_', was \""
                     + clip(clientId) + "\"";
         }

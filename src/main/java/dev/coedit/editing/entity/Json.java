@@ -61,6 +61,13 @@ public final class Json {
      */
     private static final Map<String, Class<?>> CLIENT_TYPES = aliases(ClientMessage.class);
     private static final Map<String, Class<?>> SERVER_TYPES = aliases(ServerMessage.class);
+    /** Each message record's components, looked up once rather than on every message. */
+    private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+            return type.getRecordComponents();
+        }
+    };
 
     private static Map<String, Class<?>> aliases(Class<?> family) {
         Map<String, Class<?>> byAlias = new LinkedHashMap<>();
@@ -109,7 +116,7 @@ public final class Json {
      * ({@link ClientMessage#problem()}); ops are checked component by component by the core.
      */
     private static void checkFieldTypes(JsonObject object, Class<?> record, String alias) {
-        for (RecordComponent component : record.getRecordComponents()) {
+        for (RecordComponent component : COMPONENTS.get(record)) {
             JsonValue value = object.get(component.getName());
             if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
                 continue;
