@@ -24,12 +24,16 @@ final class BlackBoxLauncher {
     private BlackBoxLauncher() {
     }
 
-    /** Every *IT class under dev.coedit.it but this package and the ones that test the standalone jar itself. */
+    /**
+     * Every *IT class under dev.coedit.it but this package, the ones that test the standalone jar itself, and the
+     * packaging checks, which read the built files rather than a server.
+     */
     static List<String> classNames() {
         TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectPackage("dev.coedit.it"))
                 .filters(includeClassNamePatterns(".*IT"),
-                        excludeClassNamePatterns("dev\\.coedit\\.it\\.container\\..*", ".*\\.StandaloneServerIT"))
+                        excludeClassNamePatterns("dev\\.coedit\\.it\\.container\\..*", ".*\\.StandaloneServerIT",
+                                "dev\\.coedit\\.it\\.packaging\\..*"))
                 .build());
         List<String> names = new ArrayList<>();
         for (TestIdentifier engine : plan.getRoots()) {
