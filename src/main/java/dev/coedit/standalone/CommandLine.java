@@ -5,6 +5,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -14,12 +15,14 @@ import java.util.Properties;
 sealed interface CommandLine {
 
     String USAGE = """
-            Usage: java -jar coedit-standalone.jar [--host HOST] [--port PORT] [--data-dir DIR]
+            Usage: java -jar coedit-standalone.jar [--host HOST] [--port PORT] [--data-dir DIR] [--tls-keystore FILE]
 
-              --host HOST      address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-              --port PORT      port to listen on, 0 for any free port (default 8080)
-              --data-dir DIR   folder for the documents (default ./data)
-              --help           show this help
+              --host HOST           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+              --port PORT           port to listen on, 0 for any free port (default 8080)
+              --data-dir DIR        folder for the documents (default ./data)
+              --tls-keystore FILE   serve https:// and wss:// with the key in this PKCS12 file; its password
+                                    comes from COEDIT_TLS_PASSWORD or -Dcoedit.tls.password
+              --help                show this help
 
             Every setting can also be given as a system property (-Dcoedit.port=8081) or an environment
             variable (COEDIT_PORT=8081); see the README for the full list.""";
@@ -28,8 +31,8 @@ sealed interface CommandLine {
     record Help() implements CommandLine {
     }
 
-    /** Start a server with this configuration. */
-    record Serve(CoeditConfig config) implements CommandLine {
+    /** Start a server with this configuration, over TLS when {@code tls} is present. */
+    record Serve(CoeditConfig config, Optional<Tls> tls) implements CommandLine {
     }
 
     /**
@@ -43,6 +46,7 @@ sealed interface CommandLine {
         String host = null;
         Integer port = null;
         Path dataDir = null;
+        Path tlsKeystore = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -53,7 +57,7 @@ sealed interface CommandLine {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (!List.of("--host", "--port", "--data-dir").contains(name)) {
+            if (!List.of("--host", "--port", "--data-dir", "--tls-keystore").contains(name)) {
                 throw new UsageException("unknown flag " + name + " (see --help)");
             }
             String value;
@@ -68,6 +72,7 @@ sealed interface CommandLine {
                 case "--host" -> host = host(value);
                 case "--port" -> port = port(value);
                 case "--data-dir" -> dataDir = dataDir(value);
+                case "--tls-keystore" -> tlsKeystore = dataDir(value);
                 default -> throw new IllegalStateException("flag " + name + " passed the check above");
             }
         }
@@ -90,7 +95,7 @@ sealed interface CommandLine {
         if (dataDir != null) {
             config = config.withDataDir(dataDir);
         }
-        return new Serve(config);
+        return new Serve(config, Tls.from(tlsKeystore, properties, env));
     }
 
     private static String host(String value) throws UsageException {

@@ -4,15 +4,17 @@ import dev.coedit.CoeditConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * {@code java -jar coedit-standalone.jar [--host H] [--port P] [--data-dir D]}.
+ * {@code java -jar coedit-standalone.jar [--host H] [--port P] [--data-dir D] [--tls-keystore F]}.
  *
  * <p>Its output is a contract with scripts and tests:
  * <ul>
- *   <li>once listening, exactly one line {@code Coedit is running at http://HOST:PORT/coedit/} on stdout;</li>
+ *   <li>once listening, exactly one line {@code Coedit is running at http://HOST:PORT/coedit/} (https with TLS)
+ *       on stdout;</li>
  *   <li>on SIGTERM or Ctrl-C, {@code Coedit stopped} on stdout and exit code 0;</li>
  *   <li>a wrong flag or setting, a port in use, an unknown host: one line {@code coedit: ...} on stderr and exit
  *       code 2, with no stack trace;</li>
@@ -39,16 +41,16 @@ public final class Main {
             return;
         }
         if (command instanceof CommandLine.Serve serve) {
-            serve(serve.config());
+            serve(serve.config(), serve.tls());
         } else {
             System.out.println(CommandLine.USAGE);
         }
     }
 
-    private static void serve(CoeditConfig config) {
+    private static void serve(CoeditConfig config, Optional<Tls> tls) {
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(config);
+            server = StandaloneServer.start(config, tls);
         } catch (StartupException e) {
             exit(e.getMessage());
             return;

@@ -18,12 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -33,6 +35,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.MimeType;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 
 /**
@@ -62,16 +65,18 @@ public final class StandaloneServer implements AutoCloseable {
     private final Coedit.Application application;
     private final String host;
     private final int port;
+    private final boolean secure;
     private boolean closed; // guarded by this
 
     private StandaloneServer(HttpServer http, Transport transport, EndpointContainer endpoints,
-            Coedit.Application application, String host, int port) {
+            Coedit.Application application, String host, int port, boolean secure) {
         this.http = http;
         this.transport = transport;
         this.endpoints = endpoints;
         this.application = application;
         this.host = host;
         this.port = port;
+        this.secure = secure;
     }
 
     /**
@@ -81,7 +86,12 @@ public final class StandaloneServer implements AutoCloseable {
      *                          folder); the message is one line
      */
     public static StandaloneServer start(CoeditConfig config) throws StartupException {
-        return start(config, new LinkedHashSet<>(Coedit.endpoints()), StandaloneServer.class.getClassLoader());
+        return start(config, Optional.empty());
+    }
+
+    /** As {@link #start(CoeditConfig)}, serving https:// and wss:// when {@code tls} is given. */
+    public static StandaloneServer start(CoeditConfig config, Optional<Tls> tls) throws StartupException {
+        return start(config, tls, new LinkedHashSet<>(Coedit.endpoints()), StandaloneServer.class.getClassLoader());
     }
 
     /**
@@ -91,6 +101,13 @@ public final class StandaloneServer implements AutoCloseable {
      */
     static StandaloneServer start(CoeditConfig config, Set<Class<?>> endpointClasses, ClassLoader resources)
             throws StartupException {
+        return start(config, Optional.empty(), endpointClasses, resources);
+    }
+
+    private static StandaloneServer start(CoeditConfig config, Optional<Tls> tls, Set<Class<?>> endpointClasses,
+            ClassLoader resources) throws StartupException {
+        // A bad keystore is told before anything listens.
+        SSLContext sslContext = tls.isPresent() ? tls.get().context() : null;
         InetAddress address = resolve(config.host());
         checkPortIsFree(address, config);
         createDataDir(config.dataDir());
@@ -104,6 +121,10 @@ public final class StandaloneServer implements AutoCloseable {
         // Tyrus idle timer would re-arm a scheduled task on every frame, each kept until its delay ran out.
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("coedit", config.host(), config.port());
+        if (sslContext != null) {
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(new SSLEngineConfigurator(sslContext, false, false, false));
+        }
         Coedit.Application application = null;
         try {
             endpoints.deploy();
@@ -133,13 +154,13 @@ public final class StandaloneServer implements AutoCloseable {
             throw e;
         }
         return new StandaloneServer(http, listener.getTransport(), endpoints, application, config.host(),
-                listener.getPort());
+                listener.getPort(), sslContext != null);
     }
 
-    /** The base address of the application, like {@code http://127.0.0.1:8080/coedit/}. */
+    /** The base address of the application, like {@code http://127.0.0.1:8080/coedit/} ({@code https} with TLS). */
     public URI uri() {
         String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // IPv6 literal
-        return URI.create("http://" + authority + ":" + port + CoeditConfig.CONTEXT_PATH + "/");
+        return URI.create((secure ? "https://" : "http://") + authority + ":" + port + CoeditConfig.CONTEXT_PATH + "/");
     }
 
     /** The application's registry of documents and connections (for monitoring and tests). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -32,8 +33,10 @@ class BlackBoxSuiteIT {
     URL url;
 
     @TestFactory
-    Stream<DynamicTest> blackBoxClasses() {
+    Stream<DynamicTest> blackBoxClasses() throws Exception {
         URI base = Ws.loopback(url);
+        Duration warmUp = Ws.awaitReady(base, Duration.ofSeconds(120));
+        System.out.println("[" + System.getProperty("coedit.container") + "] ready after " + warmUp.toMillis() + " ms");
         List<String> classes = BlackBoxLauncher.classNames();
         System.out.println("[" + System.getProperty("coedit.container") + "] " + classes + " against " + base);
         assertFalse(classes.isEmpty(), "found no black-box classes");

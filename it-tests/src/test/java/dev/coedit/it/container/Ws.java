@@ -8,6 +8,10 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -68,6 +72,38 @@ public final class Ws implements AutoCloseable {
     @Override
     public void close() throws Exception {
         session.close();
+    }
+
+    /**
+     * Waits, up to {@code bound}, until a fresh deployment serves what the suite uses: the editor page, and a
+     * snapshot on the editing channel and a message on the lobby. A container initialises these lazily on first
+     * use (CDI, the WebSocket endpoints, the static files), which under load can take longer than a test's own
+     * waits; the suite measures the product, not that warm-up.
+     */
+    public static Duration awaitReady(URI http, Duration bound) throws Exception {
+        long start = System.nanoTime();
+        long end = start + bound.toNanos();
+        Throwable last = null;
+        HttpClient pages = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        while (System.nanoTime() < end) {
+            try {
+                int status = pages.send(HttpRequest.newBuilder(http.resolve("edit.html")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException("edit.html answered " + status);
+                }
+                try (Ws doc = open(ws(http, "docs/warm-up")); Ws lobby = open(ws(http, "lobby"))) {
+                    doc.send("{\"type\":\"hello\",\"clientId\":\"warm-up\"}");
+                    doc.expect("snapshot");
+                    lobby.expect("documents");
+                }
+                return Duration.ofNanos(System.nanoTime() - start);
+            } catch (Exception | AssertionError e) {
+                last = e;
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("the deployment at " + http + " was not ready within " + bound, last);
     }
 
     /** http://host:port/coedit/ with the host made 127.0.0.1 (Payara reports the machine's address). */
