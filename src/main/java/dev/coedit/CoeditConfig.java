@@ -2,8 +2,10 @@ package dev.coedit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,8 @@ import java.util.function.Function;
  * @param outboxMaxBytes   bytes queued for one slow reader before it is closed with 1013
  * @param ratePerSecond    sustained messages per second one connection may send
  * @param rateBurst        messages one connection may send in a burst above the sustained rate
+ * @param allowedOrigins   origins whose pages may open the WebSockets besides the server's own, e.g.
+ *                         {@code https://app.example.com}; from a comma-separated setting
  */
 public record CoeditConfig(
         String host,
@@ -31,7 +35,8 @@ public record CoeditConfig(
         int historyWindow,
         long outboxMaxBytes,
         int ratePerSecond,
-        int rateBurst) {
+        int rateBurst,
+        Set<String> allowedOrigins) {
 
     public static final String CONTEXT_PATH = "/coedit";
 
@@ -46,12 +51,17 @@ public record CoeditConfig(
                 + " bytes) must hold at least one message of " + maxMessageBytes + " bytes");
         require(ratePerSecond >= 1 && rateBurst >= 1,
                 "rate limit must be positive, was " + ratePerSecond + "/s burst " + rateBurst);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        for (String origin : allowedOrigins) {
+            require(origin.matches("https?://[^/\\s]+"), "an allowed origin looks like https://host[:port], was \""
+                    + origin + "\"");
+        }
     }
 
     /** The defaults: loopback, port 8080, {@code ./data}, 64 KiB messages, 60 s idle timeout. */
     public static CoeditConfig defaults() {
         return new CoeditConfig("127.0.0.1", 8080, Path.of("data"), 64 * 1024, Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200);
+                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200, Set.of());
     }
 
     /** The defaults overridden by {@code coedit.*} system properties and {@code COEDIT_*} environment variables. */
@@ -81,27 +91,42 @@ public record CoeditConfig(
                 integer(lookup, "history.window", d.historyWindow),
                 integer(lookup, "outbox.max.bytes", (int) d.outboxMaxBytes),
                 integer(lookup, "rate.per.second", d.ratePerSecond),
-                integer(lookup, "rate.burst", d.rateBurst));
+                integer(lookup, "rate.burst", d.rateBurst),
+                list(lookup, "allowed.origins"));
     }
 
     public CoeditConfig withHost(String newHost) {
         return new CoeditConfig(newHost, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
     }
 
     public CoeditConfig withPort(int newPort) {
         return new CoeditConfig(host, newPort, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
     }
 
     public CoeditConfig withDataDir(Path newDataDir) {
         return new CoeditConfig(host, port, newDataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
     }
 
     private static String text(Function<String, String> lookup, String name, String fallback) {
         String value = lookup.apply(name);
         return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static Set<String> list(Function<String, String> lookup, String name) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        Set<String> items = new LinkedHashSet<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
     }
 
     private static int integer(Function<String, String> lookup, String name, int fallback) {

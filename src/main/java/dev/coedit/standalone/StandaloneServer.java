@@ -3,6 +3,7 @@ package dev.coedit.standalone;
 import dev.coedit.Coedit;
 import dev.coedit.CoeditConfig;
 import dev.coedit.editing.control.SessionRegistry;
+import dev.coedit.security.control.OriginPolicy;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.BindException;
@@ -134,6 +135,8 @@ public final class StandaloneServer implements AutoCloseable {
             // backstop behind the application's own idle timeout, so it never cuts a live session first, while
             // idle HTTP keep-alive connections are still reaped.
             listener.getKeepAlive().setIdleTimeoutInSeconds((int) config.idleTimeout().toSeconds() + 10);
+            // The origin check must sit ahead of Tyrus in the filter chain: registered first, it is placed first.
+            listener.registerAddOn(new OriginGuard(new OriginPolicy(config.allowedOrigins()), sslContext != null));
             listener.registerAddOn(endpoints.addOn());
             http.addListener(listener);
             http.getServerConfiguration().setName("coedit");
