@@ -38,6 +38,11 @@ final class RecordingSocket implements AutoCloseable {
 
     /** How long a read waits by default: far longer than any answer takes on loopback. */
     static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * Tyrus's default. A handshake is bounded, but generously: in CI two containers, Chromium and the tests share two
+     * cores, and a handshake once took over 10 s there while the server was only slow.
+     */
+    static final Duration HANDSHAKE_WAIT = Duration.ofSeconds(30);
 
     static final String SUBPROTOCOL = "coedit.v1";
 
@@ -108,7 +113,7 @@ final class RecordingSocket implements AutoCloseable {
 
     private static ClientManager createClients() {
         ClientManager clients = ClientManager.createClient();
-        clients.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, (int) WAIT.toMillis());
+        clients.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, (int) HANDSHAKE_WAIT.toMillis());
         clients.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         return clients;
     }
