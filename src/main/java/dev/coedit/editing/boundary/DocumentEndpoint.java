@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 public class DocumentEndpoint extends RegistryEndpoint {
 
     private static final Logger LOG = Logger.getLogger(DocumentEndpoint.class.getName());
+    private static final Logger SECURITY = Logger.getLogger("dev.coedit.security");
 
     private Connection connection;
     /**
@@ -90,6 +91,8 @@ public class DocumentEndpoint extends RegistryEndpoint {
     }
 
     private static void refuse(Session session, CloseCodes code, String reason) {
+        SECURITY.info(() -> "refused connection " + session.getId() + " to " + session.getRequestURI().getPath()
+                + ": " + code.getCode() + " " + reason);
         try {
             session.close(CloseReasons.of(code.getCode(), reason));
         } catch (IOException e) {

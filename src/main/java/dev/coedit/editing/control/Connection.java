@@ -22,6 +22,8 @@ import java.util.logging.Logger;
 public final class Connection implements Peer {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    /** Security events: limit violations and the closes they cause. Never document contents. */
+    private static final Logger SECURITY = Logger.getLogger("dev.coedit.security");
     /** How long a flooding client has to read its rate_limited error before the close. */
     static final Duration RATE_LIMIT_GRACE = Duration.ofMillis(500);
 
@@ -55,10 +57,15 @@ public final class Connection implements Peer {
         this.outbox = new Outbox(
                 (text, done) -> session.getAsyncRemote().sendText(text, result -> done.accept(result.getException())),
                 registry.config().outboxMaxBytes(),
-                () -> close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(),
-                        "too slow: more than " + registry.config().outboxMaxBytes()
-                                + " characters waited to be sent"),
+                this::tooSlow,
                 failure -> close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed"));
+    }
+
+    private void tooSlow() {
+        String why = "too slow: more than " + registry.config().outboxMaxBytes() + " characters waited to be sent";
+        SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (client " + clientId + ") is "
+                + why + ": closing 1013");
+        close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), why);
     }
 
     @Override
@@ -85,6 +92,8 @@ public final class Connection implements Peer {
             return true;
         }
         messagesIn.incrementAndGet();
+        SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " sent " + bytes
+                + " bytes, over the limit of " + limit + ": closed 1009");
         close(CloseReason.CloseCodes.TOO_BIG.getCode(), "message of " + bytes + " bytes; the limit is " + limit);
         return false;
     }
@@ -215,6 +224,8 @@ public final class Connection implements Peer {
         if (closing.compareAndSet(false, true)) {
             String why = "more than " + registry.config().ratePerSecond() + " messages per second (burst "
                     + registry.config().rateBurst() + ")";
+            SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (client " + clientId
+                    + ") sent " + why + ": closing 1008");
             send(Json.write(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, why, null, null)));
             // Closing at once would close the socket with the flood still arriving; unread data makes the kernel
             // reset the connection, and the client would lose the error and the close frame. So what follows is

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * the page's origin with a WebSocket handshake and a page cannot forge it, so a handshake whose {@code Origin} is
  * neither the server's own origin nor on the allow-list is refused before the upgrade. A handshake without
  * {@code Origin} comes from a program, not a browser page, and passes: Origin cannot protect against programs.
- * Pure; every runtime asks this one class.
+ * Pure, so that every runtime can ask this one class.
  */
 public final class OriginPolicy {
 
