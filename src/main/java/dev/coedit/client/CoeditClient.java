@@ -358,7 +358,9 @@ public final class CoeditClient implements AutoCloseable {
         try {
             s.getBasicRemote().sendText(Json.write(message));
         } catch (IOException | IllegalStateException e) {
-            timer.execute(this::dropConnection);
+            if (!closed) { // after close() the timer takes no more work, and the session is going anyway
+                timer.execute(this::dropConnection);
+            }
         }
     }
 

@@ -45,25 +45,26 @@ public final class Outbox {
 
     /** Queues a message. Returns false when the outbox is closed, or has just overflowed and closed. */
     public boolean offer(String text) {
+        boolean overflowed;
         synchronized (this) {
             if (closed || whenFlushed != null) {
                 return false;
             }
             // The bound is on what waits: a message offered to an idle outbox goes at once, however large (a snapshot
             // of a big document must reach a newcomer).
-            if (!sending || queuedChars + text.length() <= maxChars) {
+            overflowed = sending && queuedChars + text.length() > maxChars;
+            if (overflowed) {
+                closeLocked();
+            } else {
                 queue.addLast(text);
                 queuedChars += text.length();
                 if (sending) {
                     return true;
                 }
                 sending = true;
-            } else {
-                closeLocked();
-                text = null;
             }
         }
-        if (text == null) {
+        if (overflowed) {
             onOverflow.run();
             return false;
         }

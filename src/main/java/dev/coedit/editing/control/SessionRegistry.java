@@ -8,7 +8,6 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +131,6 @@ public class SessionRegistry {
 
     public int connectionCount() {
         return connections.size();
-    }
-
-    public Collection<Connection> connections() {
-        return List.copyOf(connections.values());
     }
 
     public Snapshot snapshot() {
