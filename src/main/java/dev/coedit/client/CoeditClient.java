@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +59,11 @@ public final class CoeditClient implements AutoCloseable {
      * executors that Tyrus shares between all of them, which broke the other clients' sessions.
      */
     private static final ClientManager MANAGER = ClientManager.createClient();
-    private final ScheduledExecutorService timer;
+    /** Back-off delays of every client of the JVM: one daemon thread, however many clients. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            daemon("coedit-client-timer"));
+    /** Connecting blocks for a handshake, so reconnects run here and never hold up the timer or each other. */
+    private static final ExecutorService CONNECTS = Executors.newCachedThreadPool(daemon("coedit-client-connect"));
     private final List<String> errors = new ArrayList<>();
 
     private Session session;
@@ -96,11 +102,6 @@ public final class CoeditClient implements AutoCloseable {
                 attempts = 0;
                 setStatus(Status.SYNCED);
             }
-        });
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coedit-client-" + b.clientId);
-            t.setDaemon(true);
-            return t;
         });
     }
 
@@ -275,7 +276,6 @@ public final class CoeditClient implements AutoCloseable {
             setStatus(Status.CLOSED);
             s = session;
         }
-        timer.shutdownNow();
         if (s != null) {
             try {
                 s.close();
@@ -286,6 +286,11 @@ public final class CoeditClient implements AutoCloseable {
     }
 
     private void open() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(List.of("coedit.v1")).build();
         try {
@@ -336,7 +341,7 @@ public final class CoeditClient implements AutoCloseable {
         long cap = maxBackoff.toMillis();
         long base = Math.min(cap, 50L << Math.min(attempts++, 10));
         long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        timer.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+        TIMER.schedule(() -> CONNECTS.execute(this::open), delay, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void received(String text) {
@@ -358,10 +363,18 @@ public final class CoeditClient implements AutoCloseable {
         try {
             s.getBasicRemote().sendText(Json.write(message));
         } catch (IOException | IllegalStateException e) {
-            if (!closed) { // after close() the timer takes no more work, and the session is going anyway
-                timer.execute(this::dropConnection);
+            if (!closed) {
+                CONNECTS.execute(this::dropConnection);
             }
         }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private void setStatus(Status newStatus) {
