@@ -1,6 +1,7 @@
 // The monitoring page: the admin channel's state (docs/protocol.md §8) as live tables. Text from the server goes in
 // with textContent only.
 import { ReconnectingSocket, channelUrl } from './connection.js';
+import { protocolsForPage, withTokenUrl } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +41,7 @@ function render(state) {
     const tr = document.createElement('tr');
     const name = cell('');
     const link = document.createElement('a');
-    link.href = 'edit.html?doc=' + encodeURIComponent(d.documentId);
+    link.href = withTokenUrl('edit.html?doc=' + encodeURIComponent(d.documentId));
     link.textContent = d.documentId;
     name.append(link);
     tr.append(name, cell(d.version, true), cell(d.length, true), cell(d.participants, true));
@@ -50,15 +51,16 @@ function render(state) {
   const sessionRows = [...sessions].sort((a, b) => (a.documentId ?? '').localeCompare(b.documentId ?? ''))
     .map((s) => {
       const tr = document.createElement('tr');
-      tr.append(cell(s.documentId), cell(s.name), cell(s.clientId), cell(time(s.connectedAt)),
+      tr.append(cell(s.documentId), cell(s.user), cell(s.name), cell(s.clientId), cell(time(s.connectedAt)),
         cell(time(s.lastActivity)), cell(s.messagesIn, true), cell(s.messagesOut, true));
       return tr;
     });
-  $('sessions').replaceChildren(...(sessionRows.length > 0 ? sessionRows : [emptyRow(7, 'No connections.')]));
+  $('sessions').replaceChildren(...(sessionRows.length > 0 ? sessionRows : [emptyRow(8, 'No connections.')]));
 }
 
 const admin = new ReconnectingSocket({
   url: channelUrl('admin'),
+  protocols: protocolsForPage(),
   onMessage: (data) => {
     const message = JSON.parse(data);
     if (message.type === 'state') {

@@ -198,6 +198,8 @@ export class OtClient {
  *   synced()              a snapshot or resume completed: the replica is live
  *   error(code, message)  the server refused something; shown to the user
  *   pending(count)        the number of unacknowledged local edits changed
+ *   role(role)            what this editor may do: 'viewer' (read only), 'editor' or 'owner'
+ *   access(rules)         the document's access rules, for owners: {user or '*': role or 'none'}
  *
  * Sends are paced under the server's rate limit (100 messages a second, bursts of 200) by a token bucket:
  * at most `rate` a second with bursts of `burst`. A submit waiting for a token stays in flight: when it goes out it
@@ -237,6 +239,8 @@ export class ProtocolClient {
     this.caret = null;
     this.caretDirty = false;
     this.lastPending = 0;
+    /** 'viewer', 'editor' or 'owner', as the server last said; null before the first answer. */
+    this.role = null;
   }
 
   /** The local text (code points and all), or null before the first snapshot. */
@@ -305,6 +309,11 @@ export class ProtocolClient {
     this.#drain();
   }
 
+  /** An owner gives `user` ('*' for everyone else signed in) a role: viewer, editor, owner or none. */
+  setAccess(user, role) {
+    this.#send({ type: 'access', user, role });
+  }
+
   /** A message from the server, parsed. */
   receive(message) {
     switch (message.type) {
@@ -313,7 +322,14 @@ export class ProtocolClient {
         break;
       case 'resumed':
         this.awaitingAnswer = false;
+        this.#role(message.role, message.access);
         this.#present(message.participants);
+        break;
+      case 'role':
+        this.#role(message.role);
+        break;
+      case 'access':
+        this.events.access?.(message.rules ?? {});
         break;
       case 'ack':
         this.#ack(message);
@@ -373,7 +389,18 @@ export class ProtocolClient {
       }
     }
     this.highestAcked = Math.max(this.highestAcked, message.lastSeq);
+    this.#role(message.role, message.access);
     this.#present(message.participants);
+  }
+
+  #role(role, access = null) {
+    if (typeof role === 'string' && role !== this.role) {
+      this.role = role;
+      this.events.role?.(role);
+    }
+    if (access != null) {
+      this.events.access?.(access);
+    }
   }
 
   #ack(message) {
@@ -415,8 +442,9 @@ export class ProtocolClient {
     if (mine && (message.code === 'stale_base' || message.code === 'future_base' || message.code === 'stale_seq')) {
       // The submit was refused and cannot be transformed here: ask for a snapshot and rebase onto it.
       this.#resync();
-    } else if (mine && message.code === 'invalid_op') {
-      // A bug on this side: drop the pending edits and take the server's document.
+    } else if (mine && (message.code === 'invalid_op' || message.code === 'read_only')) {
+      // A bug on this side, or edits made before the role became viewer: drop the pending edits and take the
+      // server's document.
       this.discardPending = true;
       this.#resync();
     }

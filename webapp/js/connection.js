@@ -5,6 +5,9 @@
 /** Close codes after which reconnecting would only repeat the failure (docs/protocol.md §6). */
 const FINAL_CODES = new Set([1002, 1003, 1007, 1009]);
 
+/** How the server's close reason starts when the token ran out: fetch a fresh one and come back at once. */
+export const TOKEN_EXPIRED = /^the token expired/;
+
 /** The address of a channel of this application: relative to the page, ws: or wss: as the page's scheme. */
 export function channelUrl(path, base = globalThis.location.href) {
   const url = new URL(path, base);
@@ -27,11 +30,15 @@ export function backoff(attempt, { base = 100, max = 5000, random = Math.random 
  *   {state: 'waiting', attempt, until}       lost; the next attempt is at time `until` (ms since the epoch)
  *   {state: 'offline', held}                 the browser is offline (or a test holds the connection down)
  *   {state: 'closed', code, reason}          closed for good: a retry cannot help (or stop() was called)
+ *
+ * `protocols` is a list, or a function ({fresh}) returning a promise of one: it is asked before every attempt, and
+ * with fresh=true after the server closed because the token expired (such a close is retried at once).
  */
 export class ReconnectingSocket {
   constructor({ url, protocols = [], onOpen = () => {}, onMessage = () => {}, onClose = () => {},
     onStatus = () => {}, base = 100, max = 5000, WebSocketClass = globalThis.WebSocket,
-    isFinal = (code, reason) => FINAL_CODES.has(code) || (code === 1008 && !/^rate limit/i.test(reason)) }) {
+    isFinal = (code, reason) => FINAL_CODES.has(code)
+      || (code === 1008 && !/^rate limit/i.test(reason) && !TOKEN_EXPIRED.test(reason)) }) {
     Object.assign(this, { url, protocols, onOpen, onMessage, onClose, onStatus, base, max, WebSocketClass,
       isFinal });
     this.socket = null;
@@ -40,6 +47,8 @@ export class ReconnectingSocket {
     this.heldUntil = 0;
     this.stopped = false;
     this.status = null;
+    this.freshToken = false;
+    this.connecting = false; // waiting for the subprotocols (a token) before the socket exists
     this.onOnline = () => this.#online();
     this.onOffline = () => this.#offline();
     globalThis.addEventListener?.('online', this.onOnline);
@@ -117,7 +126,7 @@ export class ReconnectingSocket {
   #connect() {
     clearTimeout(this.timer);
     this.timer = null;
-    if (this.stopped || this.socket != null) {
+    if (this.stopped || this.socket != null || this.connecting) {
       return;
     }
     if (this.#held() || globalThis.navigator?.onLine === false) {
@@ -125,9 +134,30 @@ export class ReconnectingSocket {
       return;
     }
     this.#status({ state: 'connecting', attempt: this.attempt });
+    if (typeof this.protocols !== 'function') {
+      this.#open(this.protocols);
+      return;
+    }
+    const fresh = this.freshToken;
+    this.freshToken = false;
+    this.connecting = true;
+    Promise.resolve()
+      .then(() => this.protocols({ fresh }))
+      .then((protocols) => {
+        this.connecting = false;
+        if (!this.stopped && this.socket == null && !this.#held()) {
+          this.#open(protocols);
+        }
+      }, (e) => {
+        this.connecting = false;
+        this.#closed(4002, `no token: ${e.message ?? e}`);
+      });
+  }
+
+  #open(protocols) {
     let socket;
     try {
-      socket = new this.WebSocketClass(this.url, this.protocols);
+      socket = new this.WebSocketClass(this.url, protocols);
     } catch (e) {
       this.#closed(1006, String(e.message ?? e));
       return;
@@ -165,6 +195,14 @@ export class ReconnectingSocket {
       this.stopped = true;
       this.#status({ state: 'closed', code, reason });
       return;
+    }
+    if (code === 1008 && TOKEN_EXPIRED.test(reason ?? '')) {
+      this.freshToken = true;
+      if (this.attempt === 0) { // at once, but only once in a row: an endpoint that hands out stale tokens backs off
+        this.attempt = 1;
+        this.#connect();
+        return;
+      }
     }
     if (this.#held() || globalThis.navigator?.onLine === false) {
       this.#status({ state: 'offline', held: this.#held() });

@@ -5,6 +5,7 @@
 import { CollabEditor } from './editor.js';
 import { ProtocolClient } from './client.js';
 import { ReconnectingSocket, channelUrl } from './connection.js';
+import { protocolsForPage, withTokenUrl } from './auth.js';
 import { PALETTE, cleanName, documentIdProblem, loadIdentity, newClientId, randomColor, randomDisplayName,
   saveIdentity } from './names.js';
 
@@ -96,6 +97,7 @@ function showIdentity(identity) {
 const STATUS_KIND = { ok: 'ok', warn: 'warn', bad: 'bad' };
 
 async function main() {
+  document.querySelector('.brand').href = withTokenUrl('./');
   $('title').textContent = documentId || 'No document';
   document.title = (documentId || 'No document') + ' — Coedit';
   if (idProblem != null) {
@@ -145,6 +147,12 @@ async function main() {
         lastError = code === 'client' ? message : `The server said: ${message} (${code})`;
         renderStatus();
       },
+      role: (role) => {
+        editor.setEditable(role !== 'viewer');
+        renderRole(role);
+        renderStatus();
+      },
+      access: (rules) => renderAccess(rules),
     },
   });
 
@@ -156,7 +164,7 @@ async function main() {
 
   const socket = new ReconnectingSocket({
     url: channelUrl('docs/' + encodeURIComponent(documentId)),
-    protocols: ['coedit.v1'],
+    protocols: protocolsForPage(),
     onOpen: () => client.connected(),
     onMessage: (data) => {
       let message;
@@ -213,6 +221,31 @@ async function main() {
       items.push(li);
     }
     list.replaceChildren(...items);
+  }
+
+  /** Says plainly when this editor may only read, and offers sharing to owners. */
+  function renderRole(role) {
+    const mode = $('mode');
+    mode.hidden = role !== 'viewer';
+    mode.textContent = role === 'viewer' ? 'Read only: you can view this document but not edit it' : '';
+    $('share').hidden = role !== 'owner';
+    document.body.dataset.role = role;
+  }
+
+  /** The access rules, for owners: who has which role; '*' is everyone else who is signed in. */
+  function renderAccess(rules) {
+    const items = Object.entries(rules).map(([user, role]) => {
+      const li = document.createElement('li');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = user === '*' ? 'Everyone else signed in' : user;
+      const what = document.createElement('span');
+      what.className = 'role';
+      what.textContent = role;
+      li.append(who, what);
+      return li;
+    });
+    $('access-rules').replaceChildren(...items);
   }
 
   function unsentText() {
@@ -287,6 +320,13 @@ async function main() {
   }
 
   $('me').addEventListener('click', changeIdentity);
+  $('share').addEventListener('click', () => $('access').showModal());
+  $('access-form').addEventListener('submit', (event) => {
+    const user = $('access-user').value.trim();
+    if (event.submitter?.value === 'apply' && user !== '') {
+      client.setAccess(user, $('access-role').value);
+    }
+  });
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);
@@ -317,6 +357,8 @@ async function main() {
     failures: () => failures.slice(),
     goOffline: (ms = Infinity) => socket.hold(ms),
     goOnline: () => socket.resume(),
+    role: () => client.role,
+    editable: () => editor.editable,
   };
 
   renderPeople();

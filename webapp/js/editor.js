@@ -173,6 +173,8 @@ const caretTheme = EditorView.baseTheme({
 export class CollabEditor {
   /** Read-only until the first snapshot arrives. */
   #readOnly = new Compartment();
+  /** Whether the person may edit (not a viewer); the editor is read-only anyway until the first snapshot. */
+  #mayEdit = true;
 
   constructor(parent, { onLocalChange, onSelection, carets = () => [] }) {
     this.onLocalChange = onLocalChange;
@@ -227,14 +229,20 @@ export class CollabEditor {
     this.view.dispatch({
       changes: { from: 0, to: this.view.state.doc.length, insert: text },
       annotations: [Transaction.addToHistory.of(false), remoteEdit.of(null)],
-      effects: this.#readOnly.reconfigure(EditorState.readOnly.of(false)),
+      effects: this.#readOnly.reconfigure(EditorState.readOnly.of(!this.#mayEdit)),
     });
     // Let the others see where this editor is from the start, not only after the first click.
     this.#reportSelection(this.view.state);
   }
 
   setEditable(editable) {
+    this.#mayEdit = editable;
     this.view.dispatch({ effects: this.#readOnly.reconfigure(EditorState.readOnly.of(!editable)) });
+  }
+
+  /** Whether typing changes the document now. */
+  get editable() {
+    return !this.view.state.readOnly;
   }
 
   /** Others' edit (an op on the client's text), or a resync. Waits while the user composes text with an IME. */

@@ -1,12 +1,13 @@
 // The start page: a new document with a readable random name, any document by name, and the documents people are in
 // now (the lobby channel, docs/protocol.md §9). Names are shown with textContent only.
 import { ReconnectingSocket, channelUrl } from './connection.js';
+import { protocolsForPage, withTokenUrl } from './auth.js';
 import { documentIdProblem, randomDocumentId } from './names.js';
 
 const $ = (id) => document.getElementById(id);
 
 function editorUrl(id) {
-  return 'edit.html?doc=' + encodeURIComponent(id);
+  return withTokenUrl('edit.html?doc=' + encodeURIComponent(id));
 }
 
 $('new-document').addEventListener('click', () => {
@@ -53,6 +54,7 @@ function render(documents) {
 
 const lobby = new ReconnectingSocket({
   url: channelUrl('lobby'),
+  protocols: protocolsForPage(),
   onMessage: (data) => {
     const message = JSON.parse(data);
     if (message.type === 'documents') {

@@ -22,6 +22,7 @@ class Peer {
     this.pending = 0;
     this.sent = [];
     this.snapshots = 0;
+    this.roles = [];
     this.client = new ProtocolClient({
       clientId: id, name: 'name-' + id, color: '#112233',
       send: (m) => {
@@ -36,6 +37,7 @@ class Peer {
         error: (code, message) => this.errors.push({ code, message }),
         participants: (list) => { this.participants = list; },
         pending: (n) => { this.pending = n; },
+        role: (role) => { this.roles.push(role); },
       },
       rate: 1e9, burst: 1e9,
       ...options,
@@ -330,6 +332,34 @@ describe('hello, resume and resync', () => {
     assert.equal(a.client.text, 'ok');
     assert.equal(a.editor, 'ok');
     assert.equal(a.pending, 0);
+  });
+
+  test('the role comes with the snapshot and with every change; a viewer\'s edits are refused and dropped', () => {
+    const server = new SimServer({ text: 'shared' });
+    const [a, b] = joined(server, 'a', 'b');
+    assert.deepEqual(a.roles, ['editor']);
+    server.setRole('a', 'viewer');
+    settle([a.link, b.link]);
+    assert.deepEqual(a.roles, ['editor', 'viewer']);
+    assert.equal(a.client.role, 'viewer');
+    // Typed before the editor turned read-only (or by a client that ignores the role): refused, nothing changes.
+    a.type(0, 'x');
+    settle([a.link, b.link]);
+    assert.deepEqual(a.errors.map((e) => e.code), ['read_only']);
+    assert.equal(server.text, 'shared');
+    assert.equal(a.client.text, 'shared');
+    assert.equal(a.editor, 'shared');
+    assert.equal(a.pending, 0);
+    // Still a reader: others' edits arrive.
+    b.type(6, '!');
+    settle([a.link, b.link]);
+    assert.equal(a.client.text, 'shared!');
+    server.setRole('a', 'editor');
+    settle([a.link, b.link]);
+    a.type(0, '>');
+    settle([a.link, b.link]);
+    assert.equal(server.text, '>shared!');
+    assert.equal(b.client.text, '>shared!');
   });
 
   test('a replaced connection gets no further messages', () => {

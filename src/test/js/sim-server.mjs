@@ -15,6 +15,21 @@ export class SimServer {
     this.ledgers = new Map();
     this.members = new Map(); // link -> participant
     this.received = []; // every message, for assertions
+    this.roles = new Map(); // clientId -> 'viewer' | 'editor' | 'owner'; editor when not set
+  }
+
+  roleOf(clientId) {
+    return this.roles.get(clientId) ?? 'editor';
+  }
+
+  /** An owner changed what a client may do: it is told at once, as the Java room does. */
+  setRole(clientId, role) {
+    this.roles.set(clientId, role);
+    for (const [link, p] of this.members) {
+      if (p.clientId === clientId) {
+        link.send({ type: 'role', role });
+      }
+    }
   }
 
   oldestBase() {
@@ -69,10 +84,10 @@ export class SimServer {
           : { type: 'op', version: c.version, op: c.op, author: c.clientId });
       }
       link.send({ type: 'resumed', documentId: 'doc', version: this.version, lastSeq,
-        participants: this.#others(link) });
+        participants: this.#others(link), role: this.roleOf(hello.clientId) });
     } else {
       link.send({ type: 'snapshot', documentId: 'doc', version: this.version, text: this.text, lastSeq,
-        participants: this.#others(link) });
+        participants: this.#others(link), role: this.roleOf(hello.clientId) });
     }
     if (previous == null) {
       this.#broadcast({ type: 'joined', participant: me }, link);
@@ -80,6 +95,10 @@ export class SimServer {
   }
 
   #submit(link, s) {
+    if (this.roleOf(s.clientId) === 'viewer') {
+      link.send({ type: 'error', code: 'read_only', message: `user of ${s.clientId} is a viewer`, seq: s.seq });
+      return;
+    }
     const ledger = this.ledgers.get(s.clientId);
     if (ledger != null && s.seq <= ledger.lastSeq) {
       const original = ledger.seqs.get(s.seq);

@@ -1,8 +1,12 @@
 package dev.coedit;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -24,6 +28,7 @@ import java.util.function.Function;
  * @param rateBurst        messages one connection may send in a burst above the sustained rate
  * @param allowedOrigins   origins whose pages may open the WebSockets besides the server's own, e.g.
  *                         {@code https://app.example.com}; from a comma-separated setting
+ * @param security         who may connect, and how often ({@link SecurityConfig})
  */
 public record CoeditConfig(
         String host,
@@ -36,9 +41,12 @@ public record CoeditConfig(
         long outboxMaxBytes,
         int ratePerSecond,
         int rateBurst,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        SecurityConfig security) {
 
     public static final String CONTEXT_PATH = "/coedit";
+    /** Settings of one deployment, on its class path; system properties and environment variables win. */
+    public static final String DEPLOYMENT_FILE = "coedit.properties";
 
     public CoeditConfig {
         require(port >= 0 && port <= 65535, "port must be 0..65535, was " + port);
@@ -61,12 +69,34 @@ public record CoeditConfig(
     /** The defaults: loopback, port 8080, {@code ./data}, 64 KiB messages, 60 s idle timeout. */
     public static CoeditConfig defaults() {
         return new CoeditConfig("127.0.0.1", 8080, Path.of("data"), 64 * 1024, Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200, Set.of());
+                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200, Set.of(),
+                SecurityConfig.defaults(List.of("open")));
     }
 
     /** The defaults overridden by {@code coedit.*} system properties and {@code COEDIT_*} environment variables. */
     public static CoeditConfig fromEnvironment() {
         return from(System.getProperties(), System.getenv());
+    }
+
+    /**
+     * The settings of a deployment in a Jakarta EE container: as {@link #fromEnvironment()}, over the file
+     * {@code coedit.properties} on the application's class path ({@code WEB-INF/classes/}) when there is one, and
+     * with the container's own sign-in as the default authenticator instead of open mode.
+     */
+    public static CoeditConfig forContainer(ClassLoader application) {
+        Properties merged = new Properties();
+        try (InputStream in = application.getResourceAsStream(DEPLOYMENT_FILE)) {
+            if (in != null) {
+                Properties file = new Properties();
+                file.load(in);
+                // Keys may be written with or without the coedit. prefix.
+                file.forEach((k, v) -> merged.put(k.toString().startsWith("coedit.") ? k : "coedit." + k, v));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + DEPLOYMENT_FILE + ": " + e.getMessage());
+        }
+        merged.putAll(System.getProperties());
+        return from(merged, System.getenv(), List.of("container"));
     }
 
     /**
@@ -76,6 +106,10 @@ public record CoeditConfig(
      * @throws IllegalArgumentException naming the setting and the bad value
      */
     public static CoeditConfig from(Properties properties, Map<String, String> env) {
+        return from(properties, env, List.of("open"));
+    }
+
+    private static CoeditConfig from(Properties properties, Map<String, String> env, List<String> defaultAuth) {
         Function<String, String> lookup = name -> {
             String value = properties.getProperty("coedit." + name);
             return value != null ? value : env.get("COEDIT_" + name.toUpperCase().replace('.', '_'));
@@ -92,22 +126,28 @@ public record CoeditConfig(
                 integer(lookup, "outbox.max.bytes", (int) d.outboxMaxBytes),
                 integer(lookup, "rate.per.second", d.ratePerSecond),
                 integer(lookup, "rate.burst", d.rateBurst),
-                list(lookup, "allowed.origins"));
+                list(lookup, "allowed.origins"),
+                SecurityConfig.from(lookup, defaultAuth));
     }
 
     public CoeditConfig withHost(String newHost) {
         return new CoeditConfig(newHost, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
     }
 
     public CoeditConfig withPort(int newPort) {
         return new CoeditConfig(host, newPort, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
     }
 
     public CoeditConfig withDataDir(Path newDataDir) {
         return new CoeditConfig(host, port, newDataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
+    }
+
+    public CoeditConfig withSecurity(SecurityConfig newSecurity) {
+        return new CoeditConfig(host, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, newSecurity);
     }
 
     private static String text(Function<String, String> lookup, String name, String fallback) {
@@ -117,10 +157,12 @@ public record CoeditConfig(
 
     private static Set<String> list(Function<String, String> lookup, String name) {
         String value = lookup.apply(name);
-        if (value == null || value.isBlank()) {
-            return Set.of();
-        }
-        Set<String> items = new LinkedHashSet<>();
+        return value == null || value.isBlank() ? Set.of() : new LinkedHashSet<>(items(value));
+    }
+
+    /** The non-blank items of a comma-separated setting, trimmed. */
+    static List<String> items(String value) {
+        List<String> items = new ArrayList<>();
         for (String item : value.split(",")) {
             if (!item.isBlank()) {
                 items.add(item.trim());
@@ -129,7 +171,7 @@ public record CoeditConfig(
         return items;
     }
 
-    private static int integer(Function<String, String> lookup, String name, int fallback) {
+    static int integer(Function<String, String> lookup, String name, int fallback) {
         String value = lookup.apply(name);
         if (value == null || value.isBlank()) {
             return fallback;

@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.glassfish.tyrus.client.ClientManager;
 
 /**
@@ -54,6 +55,7 @@ public final class CoeditClient implements AutoCloseable {
     private final Listener listener;
     private final Duration maxBackoff;
     private final ProtocolClient protocol;
+    private final Supplier<String> tokens;
     /**
      * One Tyrus client for every CoeditClient of the JVM, never shut down: shutting a ClientManager down stops
      * executors that Tyrus shares between all of them, which broke the other clients' sessions.
@@ -65,6 +67,10 @@ public final class CoeditClient implements AutoCloseable {
     /** Connecting blocks for a handshake, so reconnects run here and never hold up the timer or each other. */
     private static final ExecutorService CONNECTS = Executors.newCachedThreadPool(daemon("coedit-client-connect"));
     private final List<String> errors = new ArrayList<>();
+    /** The subprotocol entry that carries a token (docs/protocol.md). */
+    static final String TOKEN_PREFIX = "coedit.token.";
+    /** How the server's close reason starts when a token ran out during a session. */
+    static final String TOKEN_EXPIRED = "the token expired";
 
     private Session session;
     private Status status = Status.CONNECTING;
@@ -75,6 +81,7 @@ public final class CoeditClient implements AutoCloseable {
         this.uri = b.uri;
         this.listener = b.listener;
         this.maxBackoff = b.maxBackoff;
+        this.tokens = b.tokens;
         this.protocol = new ProtocolClient(b.clientId, b.name, b.color, new ProtocolClient.Events() {
             @Override
             public void remoteChange(TextOp change) {
@@ -89,6 +96,16 @@ public final class CoeditClient implements AutoCloseable {
             @Override
             public void left(String clientId) {
                 listener.left(clientId);
+            }
+
+            @Override
+            public void role(String role) {
+                listener.role(role);
+            }
+
+            @Override
+            public void access(Map<String, String> rules) {
+                listener.access(rules);
             }
 
             @Override
@@ -118,6 +135,7 @@ public final class CoeditClient implements AutoCloseable {
         private String color = "#10b981";
         private Listener listener = new Listener() { };
         private Duration maxBackoff = Duration.ofSeconds(5);
+        private Supplier<String> tokens;
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -149,6 +167,16 @@ public final class CoeditClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where signed tokens come from, for a server that requires them. It is asked before every connection, so
+         * it can return a cached token while it is valid; when the server closes because the token expired, the
+         * client asks again at once and resumes, losing no edit.
+         */
+        public Builder tokens(Supplier<String> supplier) {
+            this.tokens = supplier;
+            return this;
+        }
+
         /** Connects and waits for the document. */
         public CoeditClient connect(Duration timeout) throws TimeoutException, InterruptedException {
             CoeditClient client = new CoeditClient(this);
@@ -177,6 +205,11 @@ public final class CoeditClient implements AutoCloseable {
 
     public synchronized long version() {
         return protocol.replica().map(OtClient::version).orElse(-1L);
+    }
+
+    /** What the server lets this client do: {@code viewer}, {@code editor} or {@code owner}. */
+    public synchronized String role() {
+        return protocol.role();
     }
 
     public synchronized Status status() {
@@ -291,8 +324,26 @@ public final class CoeditClient implements AutoCloseable {
                 return;
             }
         }
+        List<String> subprotocols = new ArrayList<>(List.of("coedit.v1"));
+        if (tokens != null) {
+            String token;
+            try {
+                token = tokens.get();
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    errors.add("token");
+                    listener.error("token", "no token: " + e.getMessage());
+                    if (!closed) {
+                        setStatus(Status.OFFLINE);
+                        scheduleReconnect();
+                    }
+                }
+                return;
+            }
+            subprotocols.add(TOKEN_PREFIX + token);
+        }
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
-                .preferredSubprotocols(List.of("coedit.v1")).build();
+                .preferredSubprotocols(subprotocols).build();
         try {
             MANAGER.connectToServer(new Endpoint() {
                 @Override
@@ -303,7 +354,7 @@ public final class CoeditClient implements AutoCloseable {
 
                 @Override
                 public void onClose(Session s, CloseReason reason) {
-                    lost(s);
+                    lost(s, reason);
                 }
             }, config, uri);
         } catch (DeploymentException | IOException e) {
@@ -324,7 +375,7 @@ public final class CoeditClient implements AutoCloseable {
         sendRaw(protocol.connected());
     }
 
-    private synchronized void lost(Session s) {
+    private synchronized void lost(Session s, CloseReason reason) {
         if (s != session) {
             return;
         }
@@ -332,6 +383,12 @@ public final class CoeditClient implements AutoCloseable {
         protocol.disconnected();
         if (!closed) {
             setStatus(Status.OFFLINE);
+            if (tokens != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()
+                    && reason.getReasonPhrase().startsWith(TOKEN_EXPIRED)) {
+                attempts = 0; // not a failure: fetch a fresh token and come back at once
+                CONNECTS.execute(this::open);
+                return;
+            }
             scheduleReconnect();
         }
         notifyAll();

@@ -36,6 +36,14 @@ public final class ProtocolClient {
         /** A snapshot or resume completed: the replica is live. */
         default void synced() {
         }
+
+        /** What this client may do changed: {@code viewer}, {@code editor} or {@code owner}. */
+        default void role(String role) {
+        }
+
+        /** The document's access rules (owners only): user, or {@code *}, to role. */
+        default void access(Map<String, String> rules) {
+        }
     }
 
     private final String clientId;
@@ -44,6 +52,7 @@ public final class ProtocolClient {
     private final Events events;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private OtClient replica;
+    private String role;
     /** Seq of the submit last sent on the current connection, or 0: a resume resends only what it did not send. */
     private long sentOnThisConnection;
     private long highestAcked;
@@ -121,10 +130,18 @@ public final class ProtocolClient {
                 rebase.resend().ifPresent(s -> submit(s, out));
             }
             highestAcked = Math.max(highestAcked, snapshot.lastSeq());
+            role(snapshot.role());
+            if (snapshot.access() != null) {
+                events.access(snapshot.access());
+            }
             present(snapshot.participants());
         } else if (message instanceof ServerMessage.Resumed resumed) {
             awaitingAnswer = false;
             replica.inflight().filter(s -> s.seq() != sentOnThisConnection).ifPresent(s -> submit(s, out));
+            role(resumed.role());
+            if (resumed.access() != null) {
+                events.access(resumed.access());
+            }
             present(resumed.participants());
         } else if (message instanceof ServerMessage.Ack ack) {
             Optional<OtClient.Submit> inflight = replica.inflight();
@@ -149,6 +166,10 @@ public final class ProtocolClient {
         } else if (message instanceof ServerMessage.Left l) {
             participants.remove(l.clientId());
             events.left(l.clientId());
+        } else if (message instanceof ServerMessage.RoleChanged r) {
+            role(r.role());
+        } else if (message instanceof ServerMessage.Access a) {
+            events.access(a.rules());
         } else if (message instanceof ServerMessage.Error e) {
             events.error(e.code(), e.message());
             if (e.seq() != null && replica != null && (e.code().equals("stale_base") || e.code().equals("future_base"))) {
@@ -159,6 +180,18 @@ public final class ProtocolClient {
             }
         }
         return out;
+    }
+
+    /** What the server lets this client do: {@code viewer}, {@code editor}, {@code owner}; null before joining. */
+    public String role() {
+        return role;
+    }
+
+    private void role(String newRole) {
+        if (newRole != null && !newRole.equals(role)) {
+            role = newRole;
+            events.role(newRole);
+        }
     }
 
     private void submit(OtClient.Submit s, List<ClientMessage> out) {

@@ -16,12 +16,16 @@ sealed interface CommandLine {
 
     String USAGE = """
             Usage: java -jar coedit-standalone.jar [--host HOST] [--port PORT] [--data-dir DIR] [--tls-keystore FILE]
+                                                   [--auth open|jwt]
 
               --host HOST           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
               --port PORT           port to listen on, 0 for any free port (default 8080)
               --data-dir DIR        folder for the documents (default ./data)
               --tls-keystore FILE   serve https:// and wss:// with the key in this PKCS12 file; its password
                                     comes from COEDIT_TLS_PASSWORD or -Dcoedit.tls.password
+              --auth open|jwt       who may connect (default open): open = no sign-in, only on 127.0.0.1;
+                                    jwt = signed tokens, the key from COEDIT_JWT_SECRET (HS256) or
+                                    COEDIT_JWT_PUBLIC_KEY (a PEM file, RS256)
               --help                show this help
 
             Every setting can also be given as a system property (-Dcoedit.port=8081) or an environment
@@ -47,6 +51,7 @@ sealed interface CommandLine {
         Integer port = null;
         Path dataDir = null;
         Path tlsKeystore = null;
+        String auth = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -57,7 +62,7 @@ sealed interface CommandLine {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (!List.of("--host", "--port", "--data-dir", "--tls-keystore").contains(name)) {
+            if (!List.of("--host", "--port", "--data-dir", "--tls-keystore", "--auth").contains(name)) {
                 throw new UsageException("unknown flag " + name + " (see --help)");
             }
             String value;
@@ -73,12 +78,17 @@ sealed interface CommandLine {
                 case "--port" -> port = port(value);
                 case "--data-dir" -> dataDir = dataDir(value);
                 case "--tls-keystore" -> tlsKeystore = dataDir(value);
+                case "--auth" -> auth = value;
                 default -> throw new IllegalStateException("flag " + name + " passed the check above");
             }
         }
 
         CoeditConfig config;
         try {
+            if (auth != null) {
+                properties = (Properties) properties.clone();
+                properties.setProperty("coedit.auth", auth);
+            }
             config = CoeditConfig.from(properties, env);
         } catch (InvalidPathException e) { // an IllegalArgumentException too, without the setting's name
             throw new UsageException("setting data.dir is not a path: " + e.getMessage()
@@ -94,6 +104,10 @@ sealed interface CommandLine {
         }
         if (dataDir != null) {
             config = config.withDataDir(dataDir);
+        }
+        if (config.security().openMode() && !isLoopback(config.host())) {
+            throw new UsageException("open mode (no sign-in) is only allowed on 127.0.0.1, and --host is "
+                    + config.host() + ": use --auth jwt with COEDIT_JWT_SECRET, or --host 127.0.0.1");
         }
         return new Serve(config, Tls.from(tlsKeystore, properties, env));
     }
@@ -126,6 +140,15 @@ sealed interface CommandLine {
             return Path.of(value);
         } catch (InvalidPathException e) {
             throw new UsageException("--data-dir is not a path: " + e.getMessage());
+        }
+    }
+
+    /** Whether the server would listen on loopback only; an unknown host is told later, when it starts. */
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return true;
         }
     }
 }

@@ -59,6 +59,10 @@ public final class Main {
 
         LOG.info(() -> "documents in " + config.dataDir().toAbsolutePath().normalize() + "; started in "
                 + sinceJvmStart().toMillis() + " ms");
+        if (config.security().openMode()) {
+            System.out.println("Open mode: no sign-in; anyone who can reach " + config.host()
+                    + " may edit every document and watch the admin page (--auth jwt to require tokens)");
+        }
         System.out.println("Coedit is running at " + server.uri());
         System.out.flush();
 

@@ -121,6 +121,7 @@ public final class StandaloneServer implements AutoCloseable {
         // No container idle timeout (Tyrus's default, 0): the registry's heartbeat closes silent connections, and a
         // Tyrus idle timer would re-arm a scheduled task on every frame, each kept until its delay ran out.
         HttpServer http = new HttpServer();
+        RequestDeadline deadline = new RequestDeadline(config.security().handshakeTimeout());
         NetworkListener listener = new NetworkListener("coedit", config.host(), config.port());
         if (sslContext != null) {
             listener.setSecure(true);
@@ -135,7 +136,9 @@ public final class StandaloneServer implements AutoCloseable {
             // backstop behind the application's own idle timeout, so it never cuts a live session first, while
             // idle HTTP keep-alive connections are still reaped.
             listener.getKeepAlive().setIdleTimeoutInSeconds((int) config.idleTimeout().toSeconds() + 10);
-            // The origin check must sit ahead of Tyrus in the filter chain: registered first, it is placed first.
+            // The handshake timeout and the origin check must sit ahead of Tyrus in the filter chain: registered
+            // first, they are placed first.
+            listener.registerAddOn(deadline);
             listener.registerAddOn(new OriginGuard(new OriginPolicy(config.allowedOrigins()), sslContext != null));
             listener.registerAddOn(endpoints.addOn());
             http.addListener(listener);

@@ -1,12 +1,16 @@
 package dev.coedit.editing.boundary;
 
 import dev.coedit.editing.control.SessionRegistry;
+import dev.coedit.security.control.Handshake;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * Gives every endpoint instance the application's one {@link SessionRegistry}. In a Jakarta EE container the
  * container's own configurator makes the endpoint and CDI injects it; on plain Tyrus nothing injects, so this
- * supplies the registry that {@link #install} was given.
+ * supplies the registry that {@link #install} was given. It also captures the handshake's credentials for the
+ * endpoint's {@code @OnOpen}, where the registry checks them.
  */
 public class CoeditConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -21,6 +25,12 @@ public class CoeditConfigurator extends ServerEndpointConfig.Configurator {
                 installed = null;
             }
         };
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        super.modifyHandshake(config, request, response);
+        config.getUserProperties().put(Handshake.KEY, Handshake.capture(request));
     }
 
     @Override

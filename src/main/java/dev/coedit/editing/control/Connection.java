@@ -4,6 +4,8 @@ import dev.coedit.editing.entity.ClientMessage;
 import dev.coedit.editing.entity.ErrorCode;
 import dev.coedit.editing.entity.Json;
 import dev.coedit.editing.entity.ServerMessage;
+import dev.coedit.security.control.Security;
+import dev.coedit.security.entity.Identity;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -30,6 +32,7 @@ public final class Connection implements Peer {
     private final Session session;
     private final Room room;
     private final SessionRegistry registry;
+    private final Security.Admission admission;
     private final Outbox outbox;
     private final RateLimiter limiter;
     private final Instant connectedAt = Instant.now();
@@ -44,14 +47,15 @@ public final class Connection implements Peer {
     private volatile String name;
 
     /** What monitoring shows of a connection. */
-    public record Info(String connectionId, String documentId, String clientId, String name, Instant connectedAt,
-                       Instant lastActivity, long messagesIn, long messagesOut) {
+    public record Info(String connectionId, String documentId, String user, String clientId, String name,
+                       Instant connectedAt, Instant lastActivity, long messagesIn, long messagesOut) {
     }
 
-    Connection(Session session, Room room, SessionRegistry registry) {
+    Connection(Session session, Room room, SessionRegistry registry, Security.Admission admission) {
         this.session = session;
         this.room = room;
         this.registry = registry;
+        this.admission = admission;
         this.limiter = new RateLimiter(registry.config().ratePerSecond(), registry.config().rateBurst(),
                 System.nanoTime());
         this.outbox = new Outbox(
@@ -63,9 +67,14 @@ public final class Connection implements Peer {
 
     private void tooSlow() {
         String why = "too slow: more than " + registry.config().outboxMaxBytes() + " characters waited to be sent";
-        SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (client " + clientId + ") is "
+        SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (user " + identity().user() + ", client " + clientId + ") is "
                 + why + ": closing 1013");
         close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), why);
+    }
+
+    @Override
+    public Identity identity() {
+        return admission.identity();
     }
 
     @Override
@@ -153,6 +162,7 @@ public final class Connection implements Peer {
             return;
         }
         outbox.close();
+        admission.release();
         registry.forget(this);
         room.execute(() -> room.leave(this));
     }
@@ -209,7 +219,7 @@ public final class Connection implements Peer {
     }
 
     public Info info() {
-        return new Info(connectionId(), documentId(), clientId, name, connectedAt,
+        return new Info(connectionId(), documentId(), identity().user(), clientId, name, connectedAt,
                 Instant.ofEpochMilli(lastActivityMillis), messagesIn.get(), outbox.sentMessages());
     }
 

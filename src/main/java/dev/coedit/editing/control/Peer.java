@@ -3,6 +3,9 @@ package dev.coedit.editing.control;
 /** One connected editor, as a room sees it. Implementations are thread-safe. */
 public interface Peer {
 
+    /** Who signed in on this connection. */
+    dev.coedit.security.entity.Identity identity();
+
     /** Unique per connection, for logs and monitoring. */
     String connectionId();
 

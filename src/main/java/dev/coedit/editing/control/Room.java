@@ -13,6 +13,9 @@ import dev.coedit.editing.entity.Json;
 import dev.coedit.editing.entity.Participant;
 import dev.coedit.editing.entity.ServerMessage;
 import dev.coedit.ot.Selection;
+import dev.coedit.security.entity.AccessRules;
+import dev.coedit.security.entity.Identity;
+import dev.coedit.security.entity.Role;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +28,8 @@ import java.util.concurrent.Executor;
  * One document and the people editing it. Every method runs on the room's serial executor ({@link #execute}), so the
  * edits of one document are applied in one order while different documents proceed in parallel. It keeps each
  * participant's selection at the current version, transformed through every commit, so a late joiner sees carets in
- * the right places.
+ * the right places. It also holds the document's {@link AccessRules}: each peer's role is looked up in them on every
+ * submit, so a change by an owner applies at once.
  */
 public final class Room {
 
@@ -36,11 +40,15 @@ public final class Room {
     private final DocumentAuthority authority;
     private final Executor serial;
     private final Runnable onChange;
+    /** Told the new rules after an owner changed them, to store them. */
+    private java.util.function.Consumer<AccessRules> accessChanged = rules -> { };
     /** Joined connections and who they are; confined to {@link #serial}. */
     private final Map<Peer, Participant> members = new LinkedHashMap<>();
     private final Map<String, Peer> byClient = new HashMap<>();
     /** Read by monitoring from other threads. */
     private volatile Stats stats;
+    /** Written on {@link #serial} only; read by handshakes on any thread. */
+    private volatile AccessRules rules;
 
     /** What monitoring shows of a room. */
     public record Stats(String documentId, long version, int length, int participants) {
@@ -49,9 +57,10 @@ public final class Room {
     /**
      * @param onChange told after every change that monitoring shows (an edit, a join, a leave); must be cheap
      */
-    public Room(String documentId, DocumentAuthority authority, Executor serial, Runnable onChange) {
+    public Room(String documentId, DocumentAuthority authority, AccessRules rules, Executor serial, Runnable onChange) {
         this.documentId = documentId;
         this.authority = authority;
+        this.rules = rules;
         this.serial = serial;
         this.onChange = onChange;
         this.stats = new Stats(documentId, authority.version(), authority.length(), 0);
@@ -63,6 +72,20 @@ public final class Room {
 
     public Stats stats() {
         return stats;
+    }
+
+    /** What {@code who} may do here now, or empty when they have no access. Any thread. */
+    public Optional<Role> roleOf(Identity who) {
+        return rules.roleOf(who.user());
+    }
+
+    public AccessRules rules() {
+        return rules;
+    }
+
+    /** Where changed access rules go to be stored; set before the room is used. */
+    public void onAccessChanged(java.util.function.Consumer<AccessRules> store) {
+        this.accessChanged = store;
     }
 
     /** Runs work on this room's serial executor. */
@@ -78,6 +101,8 @@ public final class Room {
             submit(peer, submit);
         } else if (message instanceof Caret caret) {
             caret(peer, caret);
+        } else if (message instanceof ClientMessage.Access access) {
+            access(peer, access);
         } else {
             throw new IllegalStateException("unhandled message " + message.getClass());
         }
@@ -96,6 +121,11 @@ public final class Room {
 
     private void join(Peer peer, Hello hello) {
         String clientId = hello.clientId();
+        Optional<Role> role = roleOf(peer.identity());
+        if (role.isEmpty()) {
+            peer.close(REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
+            return;
+        }
         Participant previous = members.get(peer);
         if (previous != null && !previous.clientId().equals(clientId)) {
             error(peer, ErrorCode.NOT_JOINED, "this connection joined as " + previous.clientId()
@@ -111,7 +141,9 @@ public final class Room {
             }
         }
         Selection selection = previous == null ? null : previous.selection();
-        Participant me = new Participant(clientId, displayName(hello.name(), clientId),
+        Identity who = peer.identity();
+        Participant me = new Participant(clientId, who.user(),
+                who.name() != null ? who.name() : displayName(hello.name(), clientId),
                 hello.color() == null ? "#3b82f6" : hello.color(), selection);
         members.put(peer, me);
         byClient.put(clientId, peer);
@@ -125,10 +157,11 @@ public final class Room {
                         ? new ServerMessage.Ack(c.seq(), c.version())
                         : new ServerMessage.RemoteOp(c.version(), c.op(), c.clientId())));
             }
-            peer.send(Json.write(new ServerMessage.Resumed(documentId, authority.version(), lastSeq, others(peer))));
+            peer.send(Json.write(new ServerMessage.Resumed(documentId, authority.version(), lastSeq, others(peer),
+                    role.get().wire(), rulesFor(role.get()))));
         } else {
             peer.send(Json.write(new ServerMessage.Snapshot(documentId, authority.version(), authority.text(),
-                    lastSeq, others(peer))));
+                    lastSeq, others(peer), role.get().wire(), rulesFor(role.get()))));
         }
         if (previous == null) {
             broadcast(new ServerMessage.Joined(me), peer);
@@ -141,6 +174,12 @@ public final class Room {
             error(peer, ErrorCode.NOT_JOINED, me == null ? "send hello before submit"
                     : "this connection joined as " + me.clientId() + ", not " + submit.clientId(),
                     submit.ref(), submit.seq());
+            return;
+        }
+        Optional<Role> role = roleOf(peer.identity());
+        if (role.isEmpty() || !role.get().mayEdit()) {
+            error(peer, ErrorCode.READ_ONLY, "user " + peer.identity().user() + " is a viewer of document "
+                    + documentId + ": submits are refused", submit.ref(), submit.seq());
             return;
         }
         DocumentAuthority.Outcome outcome =
@@ -200,6 +239,47 @@ public final class Room {
         Participant moved = me.withSelection(selection);
         members.put(peer, moved);
         broadcast(new ServerMessage.Presence(me.clientId(), authority.version(), selection), peer);
+    }
+
+    /** An owner changes who may do what; every connection whose role changes is told, or closed if it lost access. */
+    private void access(Peer peer, ClientMessage.Access access) {
+        Identity who = peer.identity();
+        if (members.get(peer) == null) {
+            error(peer, ErrorCode.NOT_JOINED, "send hello before access", access.ref(), null);
+            return;
+        }
+        if (!roleOf(who).map(Role::mayManage).orElse(false)) {
+            error(peer, ErrorCode.FORBIDDEN, "only an owner of document " + documentId + " may change access",
+                    access.ref(), null);
+            return;
+        }
+        AccessRules changed = rules.with(access.user(), Role.fromWire(access.role()));
+        if (changed.owners() == 0) {
+            error(peer, ErrorCode.FORBIDDEN, "document " + documentId + " must keep at least one owner", access.ref(),
+                    null);
+            return;
+        }
+        AccessRules before = rules;
+        rules = changed;
+        accessChanged.accept(changed);
+        for (Map.Entry<Peer, Participant> e : new ArrayList<>(members.entrySet())) {
+            Peer p = e.getKey();
+            Optional<Role> was = before.roleOf(p.identity().user());
+            Optional<Role> now = changed.roleOf(p.identity().user());
+            if (now.isEmpty()) {
+                p.close(REPLACED, "access to document " + documentId + " was withdrawn");
+            } else if (!now.equals(was)) {
+                p.send(Json.write(new ServerMessage.RoleChanged(now.get().wire())));
+            }
+            if (now.map(Role::mayManage).orElse(false)) {
+                p.send(Json.write(new ServerMessage.Access(documentId, changed.toWire())));
+            }
+        }
+    }
+
+    /** The access rules, for an owner; nothing for others. */
+    private Map<String, String> rulesFor(Role role) {
+        return role.mayManage() ? rules.toWire() : null;
     }
 
     private void moveSelections(Commit c) {

@@ -1,16 +1,23 @@
 package dev.coedit.editing.control;
 
 import dev.coedit.CoeditConfig;
+import dev.coedit.security.control.Security;
+import dev.coedit.security.entity.AccessRules;
+import dev.coedit.security.entity.Identity;
+import dev.coedit.security.entity.Role;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,6 +45,7 @@ public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
 
     private CoeditConfig config;
+    private Security security;
     private ExecutorService workers;
     private ScheduledExecutorService timers;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
@@ -64,8 +72,10 @@ public class SessionRegistry {
     @PostConstruct
     void start() {
         if (config == null) {
-            config = CoeditConfig.fromEnvironment();
+            config = CoeditConfig.forContainer(SessionRegistry.class.getClassLoader());
         }
+        security = new Security(config.security(), config.allowedOrigins(), Clock.systemUTC());
+        Security.LOG.info(() -> "Coedit security: " + config.security());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         workers = Executors.newFixedThreadPool(threads, named("coedit-worker"));
         timers = Executors.newSingleThreadScheduledExecutor(named("coedit-timer"));
@@ -100,22 +110,74 @@ public class SessionRegistry {
     }
 
     /**
-     * Registers a new connection to a document, creating the document on first use.
+     * Lets a new connection to a document in, creating the document on first use (its first user owns it), or
+     * refuses it (see {@link Security#admit}).
      *
      * @param documentId already checked by the endpoint (see {@link DocumentIds})
+     * @return the connection, or null when it was refused and is closing
      */
     public Connection open(Session session, String documentId) {
+        Security.Admission admission = security.admit(session, "docs/" + documentId, false);
+        if (admission == null) {
+            return null;
+        }
+        Identity who = admission.identity();
+        Room room = rooms.computeIfAbsent(documentId, id -> new Room(id,
+                new DocumentAuthority("", 0, config.historyWindow()),
+                AccessRules.forNewDocument(who.user(), config.security().defaultRole()),
+                new SerialExecutor(workers), this::touched));
+        if (room.roleOf(who).isEmpty()) {
+            admission.release();
+            Security.refuse(session, "docs/" + documentId, admission.address(), "user " + who.user(),
+                    CloseReason.CloseCodes.VIOLATED_POLICY, "user " + who.user() + " has no access to document "
+                            + documentId);
+            return null;
+        }
         // No per-session idle timeout: the heartbeat (keepAlive) enforces it, since the server's own pings restart the
         // container's timer; and on Tyrus, setting it here races with the timer's first run, which then closes the
         // brand-new session as idle.
         session.setMaxTextMessageBufferSize(config.maxMessageBytes());
-        Room room = rooms.computeIfAbsent(documentId, id ->
-                new Room(id, new DocumentAuthority("", 0, config.historyWindow()), new SerialExecutor(workers), this::touched));
-        Connection connection = new Connection(session, room, this);
+        Connection connection = new Connection(session, room, this, admission);
         connections.put(connection.connectionId(), connection);
         opened.incrementAndGet();
         changes.incrementAndGet();
+        whenExpired(who, () -> connection.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), expired(who)));
         return connection;
+    }
+
+    /**
+     * Lets a connection to a monitoring channel in, or refuses it.
+     *
+     * @param onExpiry closes it when the credential runs out
+     * @return the admission (release it when the channel closes), or null when refused
+     */
+    public Security.Admission admitMonitor(Session session, String channel, boolean adminOnly, Runnable onExpiry) {
+        Security.Admission admission = security.admit(session, channel, adminOnly);
+        if (admission != null) {
+            whenExpired(admission.identity(), onExpiry);
+        }
+        return admission;
+    }
+
+    /** What {@code who} may do in a document now; empty for no access, or for a document not in memory. */
+    public Optional<Role> roleOf(String documentId, Identity who) {
+        Room room = rooms.get(documentId);
+        return room == null ? Optional.empty() : room.roleOf(who);
+    }
+
+    /** The reason of the close when a credential runs out during a session. */
+    public static String expired(Identity who) {
+        return "the token expired at " + who.expiresAt() + "; get a fresh token and reconnect";
+    }
+
+    private void whenExpired(Identity who, Runnable close) {
+        if (who.expiresAt() != null) {
+            Duration left = Duration.between(Instant.now(), who.expiresAt());
+            later(left.isNegative() ? Duration.ZERO : left, () -> {
+                Security.LOG.info(() -> "closing a connection of " + who + ": " + expired(who));
+                close.run();
+            });
+        }
     }
 
     void forget(Connection connection) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 @JsonbTypeInfo(key = "type", value = {
         @JsonbSubtype(alias = "hello", type = ClientMessage.Hello.class),
         @JsonbSubtype(alias = "submit", type = ClientMessage.Submit.class),
-        @JsonbSubtype(alias = "caret", type = ClientMessage.Caret.class)
+        @JsonbSubtype(alias = "caret", type = ClientMessage.Caret.class),
+        @JsonbSubtype(alias = "access", type = ClientMessage.Access.class)
 })
 public sealed interface ClientMessage {
 
@@ -95,6 +96,30 @@ public sealed interface ClientMessage {
             }
             if (anchor != null && (anchor < 0 || head < 0)) {
                 return "caret.anchor and caret.head must be 0 or more, were " + anchor + " and " + head;
+            }
+            return checkRef(ref);
+        }
+    }
+
+    /**
+     * An owner gives {@code user} a role in the document: {@code viewer}, {@code editor}, {@code owner}, or
+     * {@code none} to take access away. {@code user} {@code "*"} stands for every signed-in user without a rule.
+     */
+    record Access(String user, String role, String ref) implements ClientMessage {
+        public static final int MAX_USER_LENGTH = 128;
+        static final java.util.Set<String> ROLES = java.util.Set.of("viewer", "editor", "owner", "none");
+
+        @Override
+        public String problem() {
+            if (user == null || user.isBlank()) {
+                return "access.user is missing";
+            }
+            if (user.length() > MAX_USER_LENGTH) {
+                return "access.user is longer than " + MAX_USER_LENGTH + " characters";
+            }
+            if (role == null || !ROLES.contains(role)) {
+                return role == null ? "access.role is missing"
+                        : "access.role must be viewer, editor, owner or none, was \"" + clip(role) + "\"";
             }
             return checkRef(ref);
         }

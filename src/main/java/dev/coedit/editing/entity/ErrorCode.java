@@ -21,7 +21,11 @@ public enum ErrorCode {
     /** The seq is older than the ones the server remembers for this client. */
     STALE_SEQ,
     /** Too many messages: the connection is closed with 1008. */
-    RATE_LIMITED;
+    RATE_LIMITED,
+    /** The connection's role is viewer: submits are refused and the document is unchanged. */
+    READ_ONLY,
+    /** Only an owner may change access, and a document keeps at least one owner. */
+    FORBIDDEN;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -15,25 +15,29 @@ import java.util.List;
         @JsonbSubtype(alias = "presence", type = ServerMessage.Presence.class),
         @JsonbSubtype(alias = "joined", type = ServerMessage.Joined.class),
         @JsonbSubtype(alias = "left", type = ServerMessage.Left.class),
-        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)
+        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class),
+        @JsonbSubtype(alias = "role", type = ServerMessage.RoleChanged.class),
+        @JsonbSubtype(alias = "access", type = ServerMessage.Access.class)
 })
 public sealed interface ServerMessage {
 
     /**
      * The whole document: the answer to a fresh hello, or to one whose {@code lastVersion} is no longer in the
      * history kept. {@code lastSeq} is the highest seq of this client already committed: edits up to it are in
-     * {@code text}, so the client drops them from its pending edits and numbers new ones after it.
+     * {@code text}, so the client drops them from its pending edits and numbers new ones after it. {@code role} is
+     * what this connection may do: {@code viewer}, {@code editor} or {@code owner}; an owner also gets the
+     * document's {@code access} rules (as in {@link Access}), others none.
      */
-    record Snapshot(String documentId, long version, String text, long lastSeq, List<Participant> participants)
-            implements ServerMessage {
+    record Snapshot(String documentId, long version, String text, long lastSeq, List<Participant> participants,
+                    String role, java.util.Map<String, String> access) implements ServerMessage {
     }
 
     /**
      * Ends a resume: before it the server sent every edit committed after the client's {@code lastVersion}, as
      * {@code op} for others' edits and {@code ack} for the client's own.
      */
-    record Resumed(String documentId, long version, long lastSeq, List<Participant> participants)
-            implements ServerMessage {
+    record Resumed(String documentId, long version, long lastSeq, List<Participant> participants, String role,
+                   java.util.Map<String, String> access) implements ServerMessage {
     }
 
     /** The submit numbered {@code seq} is committed as {@code version}. */
@@ -52,6 +56,18 @@ public sealed interface ServerMessage {
     }
 
     record Left(String clientId) implements ServerMessage {
+    }
+
+    /** An owner changed what this connection may do; {@code role} is {@code viewer}, {@code editor} or {@code owner}. */
+    record RoleChanged(String role) implements ServerMessage {
+    }
+
+    /**
+     * The document's access rules, sent to its owners after every change: user to role, and {@code "*"} (everyone
+     * else signed in) to a role or {@code none}. (Owners get the rules when they join in the snapshot's or
+     * resumed's {@code access}.)
+     */
+    record Access(String documentId, java.util.Map<String, String> rules) implements ServerMessage {
     }
 
     /**

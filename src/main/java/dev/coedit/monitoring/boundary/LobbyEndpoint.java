@@ -1,8 +1,11 @@
 package dev.coedit.monitoring.boundary;
 
 import dev.coedit.editing.boundary.CoeditConfigurator;
+import dev.coedit.editing.boundary.Protocol;
 import dev.coedit.editing.boundary.RegistryEndpoint;
 import dev.coedit.editing.control.Room;
+import dev.coedit.security.control.Security;
+import dev.coedit.security.entity.Identity;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -13,9 +16,11 @@ import java.util.List;
 
 /**
  * What the start page shows: the documents people are in now, and how many are in each. Sent on open and after every
- * change (at most four times a second) as one {@code documents} message (docs/protocol.md). It takes no input.
+ * change (at most four times a second) as one {@code documents} message (docs/protocol.md): only those the signed-in
+ * user has access to. It takes no input.
  */
-@ServerEndpoint(value = "/lobby", configurator = CoeditConfigurator.class)
+@ServerEndpoint(value = "/lobby", subprotocols = Protocol.V1,
+        configurator = CoeditConfigurator.class)
 public class LobbyEndpoint extends RegistryEndpoint {
 
     private SnapshotStream stream;
@@ -28,11 +33,20 @@ public class LobbyEndpoint extends RegistryEndpoint {
     public record Active(String documentId, int participants, int length) {
     }
 
+    private Security.Admission admission;
+
     @OnOpen
     public void open(Session session) {
+        admission = registry.admitMonitor(session, "lobby", false, () -> SnapshotStream.close(session,
+                CloseCodes.VIOLATED_POLICY, "the token expired; get a fresh token and reconnect"));
+        if (admission == null) {
+            return;
+        }
+        Identity who = admission.identity();
         stream = new SnapshotStream(registry, session, snapshot -> new Documents("documents",
                 snapshot.documents().stream()
                         .filter(d -> d.participants() > 0)
+                        .filter(d -> registry.roleOf(d.documentId(), who).isPresent())
                         .map(LobbyEndpoint::active)
                         .toList()));
     }
@@ -46,6 +60,9 @@ public class LobbyEndpoint extends RegistryEndpoint {
     public void close() {
         if (stream != null) {
             stream.stop();
+        }
+        if (admission != null) {
+            admission.release();
         }
     }
 

@@ -77,7 +77,9 @@ class SessionLifecycleTest {
      */
     @BeforeAll
     static void start() throws Exception {
-        server = StandaloneServer.start(CoeditConfig.defaults().withPort(0).withDataDir(data));
+        // Thousands of handshakes a second from one address: far past the default limit, which is not under test.
+        CoeditConfig config = CoeditConfig.defaults().withPort(0).withDataDir(data);
+        server = StandaloneServer.start(config.withSecurity(config.security().withLimits(100_000, 100_000, 100_000)));
         docs = URI.create("ws://127.0.0.1:" + server.port() + "/coedit/docs/");
     }
 

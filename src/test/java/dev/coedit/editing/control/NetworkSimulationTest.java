@@ -10,6 +10,10 @@ import dev.coedit.editing.entity.Json;
 import dev.coedit.ot.OtClient;
 import dev.coedit.ot.RandomOps;
 import dev.coedit.ot.TextOp;
+import dev.coedit.security.entity.AccessRules;
+import dev.coedit.security.entity.Identity;
+import dev.coedit.security.entity.Role;
+import java.util.Optional;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +90,8 @@ class NetworkSimulationTest {
         Sim(Random random, int clients, int window) {
             this.random = random;
             this.authority = new DocumentAuthority("", 0, window);
-            this.room = new Room("sim", authority, Runnable::run, () -> { });
+            this.room = new Room("sim", authority, AccessRules.forNewDocument(Identity.LOCAL_USER,
+                    Optional.of(Role.EDITOR)), Runnable::run, () -> { });
             for (int i = 0; i < clients; i++) {
                 wires.add(new Wire(i));
             }
@@ -254,6 +259,11 @@ class NetworkSimulationTest {
 
             FakePeer(Wire wire) {
                 this.wire = wire;
+            }
+
+            @Override
+            public Identity identity() {
+                return Identity.LOCAL;
             }
 
             @Override

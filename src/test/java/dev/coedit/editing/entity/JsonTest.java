@@ -21,7 +21,9 @@ class JsonTest {
                 new ClientMessage.Submit("k3f9", 7L, 41L, TextOp.fromJson(List.of(12, "안녕 😀", java.util.Map.of("d", 3))),
                         null),
                 new ClientMessage.Caret(42L, 5, 9, "c"),
-                new ClientMessage.Caret(42L, null, null, null));
+                new ClientMessage.Caret(42L, null, null, null),
+                new ClientMessage.Access("bob@example.com", "viewer", "a1"),
+                new ClientMessage.Access("*", "none", null));
         for (ClientMessage m : messages) {
             assertEquals(m, Json.readClient(Json.write(m)), Json.write(m));
         }
@@ -29,10 +31,14 @@ class JsonTest {
 
     @Test
     void everyServerMessageSurvivesTheWireUnchanged() {
-        Participant mina = new Participant("k3f9", "Mina", "#e11d48", new Selection(1, 4));
+        Participant mina = new Participant("k3f9", "mina@example.com", "Mina", "#e11d48",
+                new Selection(1, 4));
         List<ServerMessage> messages = List.of(
-                new ServerMessage.Snapshot("notes", 42, "Hello 한국어 👋", 6, List.of(mina)),
-                new ServerMessage.Resumed("notes", 44, 7, List.of()),
+                new ServerMessage.Snapshot("notes", 42, "Hello 한국어 👋", 6, List.of(mina), "owner",
+                        java.util.Map.of("mina@example.com", "owner", "*", "editor")),
+                new ServerMessage.Resumed("notes", 44, 7, List.of(), "viewer", null),
+                new ServerMessage.RoleChanged("owner"),
+                new ServerMessage.Access("notes", java.util.Map.of("mina@example.com", "owner", "*", "none")),
                 new ServerMessage.Ack(7, 43),
                 new ServerMessage.RemoteOp(44, TextOp.fromJson(List.of(3, "x")), "b71c"),
                 new ServerMessage.Presence("b71c", 44, new Selection(8, 8)),

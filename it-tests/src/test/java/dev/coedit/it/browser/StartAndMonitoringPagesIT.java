@@ -133,8 +133,8 @@ class StartAndMonitoringPagesIT {
 
         await("the document's row", () -> rows("#documents").stream()
                 .anyMatch(r -> r.matches(java.util.regex.Pattern.quote(id) + " \\| \\d+ \\| 12 \\| 1")));
-        await("the connection's row", () -> rows("#sessions").stream().anyMatch(r -> r.startsWith(id + " | " + name
-                + " | ")));
+        await("the connection's row", () -> rows("#sessions").stream().anyMatch(r -> r.startsWith(id + " | local | "
+                + name + " | ")));
         assertEquals(0L, visitor().executeScript("return document.querySelectorAll('#sessions b').length"),
                 "the name is text, not markup");
         editorsBrowser.driver().get("about:blank");

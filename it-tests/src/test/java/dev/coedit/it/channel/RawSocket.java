@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  * well-behaved client library refuses to produce: invalid UTF-8, an oversized frame, a peer that never reads or never
  * answers a ping, a connection that vanishes without a close frame.
  */
-final class RawSocket implements AutoCloseable {
+public final class RawSocket implements AutoCloseable {
 
-    static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+    public static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -45,17 +45,17 @@ final class RawSocket implements AutoCloseable {
     private final Map<String, String> headers;
 
     /** A frame as read: {@code opcode} and the (unmasked) payload. */
-    record Frame(int opcode, boolean fin, byte[] payload) {
-        String text() {
+    public record Frame(int opcode, boolean fin, byte[] payload) {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
         /** For a close frame: its code, or 1005 when it carries none. */
-        int closeCode() {
+        public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
         }
 
-        String closeReason() {
+        public String closeReason() {
             return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
         }
 
@@ -69,14 +69,14 @@ final class RawSocket implements AutoCloseable {
         }
     }
 
-    enum Ending { CLOSE_FRAME, END_OF_STREAM, RESET, STILL_OPEN }
+    public enum Ending { CLOSE_FRAME, END_OF_STREAM, RESET, STILL_OPEN }
 
     /**
      * How the connection ended, as seen by this client; the code and reason only with a close frame. {@code pings}
      * counts the pings read on the way.
      */
-    record End(Ending ending, Integer closeCode, String closeReason, String detail, int pings) {
-        boolean hasCloseFrame() {
+    public record End(Ending ending, Integer closeCode, String closeReason, String detail, int pings) {
+        public boolean hasCloseFrame() {
             return ending == Ending.CLOSE_FRAME;
         }
     }
@@ -90,7 +90,7 @@ final class RawSocket implements AutoCloseable {
     }
 
     /** Connects offering {@value RecordingSocket#SUBPROTOCOL}; fails unless the server switches protocols. */
-    static RawSocket connect(URI uri) throws IOException {
+    public static RawSocket connect(URI uri) throws IOException {
         return connect(uri, List.of(RecordingSocket.SUBPROTOCOL), 0);
     }
 
@@ -101,7 +101,18 @@ final class RawSocket implements AutoCloseable {
      * @param receiveBuffer  SO_RCVBUF to ask for before connecting (small: the server's writes stall sooner), 0 for
      *                       the default
      */
-    static RawSocket connect(URI uri, List<String> subprotocols, int receiveBuffer) throws IOException {
+    public static RawSocket connect(URI uri, List<String> subprotocols, int receiveBuffer) throws IOException {
+        return connect(uri, subprotocols, receiveBuffer, null);
+    }
+
+    /**
+     * As {@link #connect(URI, List, int)}, from another loopback address (127.0.0.2 and so on all reach a server on
+     * 127.0.0.1), so that limits per address can be tested without touching other tests' connections.
+     *
+     * @param localAddress the address to connect from, or null for any
+     */
+    public static RawSocket connect(URI uri, List<String> subprotocols, int receiveBuffer, String localAddress)
+            throws IOException {
         Assumptions.assumeTrue("ws".equals(uri.getScheme()), "the hand-made client speaks ws:// only, not " + uri);
         int port = uri.getPort() == -1 ? 80 : uri.getPort();
         Socket socket = new Socket();
@@ -110,6 +121,9 @@ final class RawSocket implements AutoCloseable {
                 socket.setReceiveBufferSize(receiveBuffer); // before connect, so the TCP window is small from the start
             }
             socket.setTcpNoDelay(true);
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(uri.getHost(), port), 10_000);
             socket.setSoTimeout((int) RecordingSocket.WAIT.toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -153,40 +167,40 @@ final class RawSocket implements AutoCloseable {
     }
 
     /** The HTTP status of the handshake's answer: 101 when the server switched to WebSocket. */
-    int status() {
+    public int status() {
         return status;
     }
 
     /** A response header of the handshake (name in any case), or null. */
-    String header(String name) {
+    public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    Map<String, String> headers() {
+    public Map<String, String> headers() {
         return headers;
     }
 
-    void sendText(String text) throws IOException {
+    public void sendText(String text) throws IOException {
         sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A text frame whose payload is these bytes, valid UTF-8 or not. */
-    void sendTextBytes(byte[] payload) throws IOException {
+    public void sendTextBytes(byte[] payload) throws IOException {
         sendFrame(TEXT, true, payload);
     }
 
-    void sendClose(int code, String reason) throws IOException {
+    public void sendClose(int code, String reason) throws IOException {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         ByteBuffer payload = ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
         sendFrame(CLOSE, true, payload.array());
     }
 
-    void sendPong(byte[] payload) throws IOException {
+    public void sendPong(byte[] payload) throws IOException {
         sendFrame(PONG, true, payload);
     }
 
     /** One masked frame, as a client must send it. */
-    synchronized void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    public synchronized void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         int length = payload.length;
@@ -213,7 +227,7 @@ final class RawSocket implements AutoCloseable {
     }
 
     /** Reads the next frame, waiting at most {@code wait}; null when none came in time. */
-    Frame readFrame(Duration wait) throws IOException {
+    public Frame readFrame(Duration wait) throws IOException {
         socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
         int first;
         try {
@@ -249,7 +263,7 @@ final class RawSocket implements AutoCloseable {
      * Reads (and drops) frames until the connection ends, within {@code wait}: by a close frame, an end of stream or
      * a reset. Pings are answered only if {@code answerPings}.
      */
-    End readUntilEnd(Duration wait, boolean answerPings) {
+    public End readUntilEnd(Duration wait, boolean answerPings) {
         long end = System.nanoTime() + wait.toNanos();
         int pings = 0;
         try {
@@ -283,7 +297,7 @@ final class RawSocket implements AutoCloseable {
     }
 
     /** Drops the connection as a pulled cable or a killed process would: a TCP reset, no close frame. */
-    void abort() {
+    public void abort() {
         try {
             socket.setSoLinger(true, 0);
             socket.close();

@@ -34,39 +34,39 @@ import org.glassfish.tyrus.client.ClientProperties;
  * <p>It speaks no protocol by itself: tests send exactly the JSON they mean. Tyrus answers pings with pongs on its
  * own, as every WebSocket client does.
  */
-final class RecordingSocket implements AutoCloseable {
+public final class RecordingSocket implements AutoCloseable {
 
     /** How long a read waits by default: far longer than any answer takes on loopback. */
-    static final Duration WAIT = Duration.ofSeconds(10);
+    public static final Duration WAIT = Duration.ofSeconds(10);
     /**
      * Tyrus's default. A handshake is bounded, but generously: in CI two containers, Chromium and the tests share two
      * cores, and a handshake once took over 10 s there while the server was only slow.
      */
-    static final Duration HANDSHAKE_WAIT = Duration.ofSeconds(30);
+    public static final Duration HANDSHAKE_WAIT = Duration.ofSeconds(30);
 
-    static final String SUBPROTOCOL = "coedit.v1";
+    public static final String SUBPROTOCOL = "coedit.v1";
 
     /** One client container for every recorder of this JVM; each connection gets its own session. */
     private static final ClientManager CLIENTS = createClients();
 
     /** Something that happened on the connection. */
-    sealed interface Event permits Text, Binary, Closed, Failed {
+    public sealed interface Event permits Text, Binary, Closed, Failed {
     }
 
-    record Text(String text) implements Event {
+    public record Text(String text) implements Event {
         JsonObject json() {
             return Wire.parse(text);
         }
     }
 
-    record Binary(int length) implements Event {
+    public record Binary(int length) implements Event {
     }
 
     /** The connection closed with this code and reason (the server's close frame, or 1006 without one). */
-    record Closed(int code, String reason) implements Event {
+    public record Closed(int code, String reason) implements Event {
     }
 
-    record Failed(Throwable error) implements Event {
+    public record Failed(Throwable error) implements Event {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -81,7 +81,7 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** Connects offering {@value #SUBPROTOCOL}. */
-    static RecordingSocket connect(URI uri) throws DeploymentException, IOException {
+    public static RecordingSocket connect(URI uri) throws DeploymentException, IOException {
         return connect(uri, List.of(SUBPROTOCOL));
     }
 
@@ -90,7 +90,7 @@ final class RecordingSocket implements AutoCloseable {
      *
      * @throws DeploymentException when the handshake fails
      */
-    static RecordingSocket connect(URI uri, List<String> subprotocols) throws DeploymentException, IOException {
+    public static RecordingSocket connect(URI uri, List<String> subprotocols) throws DeploymentException, IOException {
         RecordingSocket socket = new RecordingSocket(uri);
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create().preferredSubprotocols(subprotocols)
                 .build();
@@ -99,7 +99,7 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** Connects and says hello as {@code clientId}; the {@code snapshot} that answers it is read. */
-    static RecordingSocket join(URI uri, String clientId) throws DeploymentException, IOException {
+    public static RecordingSocket join(URI uri, String clientId) throws DeploymentException, IOException {
         RecordingSocket socket = connect(uri);
         try {
             socket.send(Wire.hello(clientId));
@@ -142,15 +142,15 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** The subprotocol the server answered with; empty when it answered with none. */
-    String negotiatedSubprotocol() {
+    public String negotiatedSubprotocol() {
         return session.getNegotiatedSubprotocol();
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return closed == null && session.isOpen();
     }
 
-    void send(JsonObject message) {
+    public void send(JsonObject message) {
         send(message.toString());
     }
 
@@ -159,7 +159,7 @@ final class RecordingSocket implements AutoCloseable {
      *
      * @throws UncheckedIOException when the connection is closed or the send fails; the message says how it closed
      */
-    void send(String text) {
+    public void send(String text) {
         try {
             session.getBasicRemote().sendText(text);
         } catch (IOException | RuntimeException e) {
@@ -167,7 +167,7 @@ final class RecordingSocket implements AutoCloseable {
         }
     }
 
-    void sendBinary(byte[] bytes) {
+    public void sendBinary(byte[] bytes) {
         try {
             session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
         } catch (IOException | RuntimeException e) {
@@ -183,12 +183,12 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** Whether an event is waiting to be read. */
-    boolean hasEvent() {
+    public boolean hasEvent() {
         return !events.isEmpty();
     }
 
     /** The next event, waiting at most {@code wait}; null when none came. */
-    Event nextEvent(Duration wait) {
+    public Event nextEvent(Duration wait) {
         try {
             Event event = events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
             if (event != null) {
@@ -202,11 +202,11 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** The next event must be a text message; returns it parsed. */
-    JsonObject nextMessage() {
+    public JsonObject nextMessage() {
         return nextMessage(WAIT);
     }
 
-    JsonObject nextMessage(Duration wait) {
+    public JsonObject nextMessage(Duration wait) {
         Event event = nextEvent(wait);
         if (event instanceof Text text) {
             return text.json();
@@ -216,26 +216,26 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** The next message must be of this type. */
-    JsonObject expectType(String type) {
+    public JsonObject expectType(String type) {
         JsonObject message = nextMessage();
         assertEquals(type, Wire.type(message), () -> "the next message: " + message + recent());
         return message;
     }
 
     /** The next message must be an {@code error} with this code; returns it. */
-    JsonObject expectError(String code) {
+    public JsonObject expectError(String code) {
         JsonObject error = expectType("error");
         assertEquals(code, Wire.string(error, "code"), () -> "error code of " + error);
         return error;
     }
 
     /** Skips other messages until one of this type; fails on a close or after {@link #WAIT}. */
-    JsonObject awaitType(String type) {
+    public JsonObject awaitType(String type) {
         return awaitMessage(m -> type.equals(Wire.type(m)), "a message of type " + type, WAIT);
     }
 
     /** Skips messages until one matches; fails on a close or after {@code wait}. */
-    JsonObject awaitMessage(Predicate<JsonObject> wanted, String what, Duration wait) {
+    public JsonObject awaitMessage(Predicate<JsonObject> wanted, String what, Duration wait) {
         long end = System.nanoTime() + wait.toNanos();
         while (true) {
             long left = end - System.nanoTime();
@@ -255,7 +255,7 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** Skips messages until the connection closes, within {@code wait}; returns how. */
-    Closed awaitClose(Duration wait) {
+    public Closed awaitClose(Duration wait) {
         long end = System.nanoTime() + wait.toNanos();
         while (true) {
             long left = end - System.nanoTime();
@@ -270,19 +270,19 @@ final class RecordingSocket implements AutoCloseable {
         }
     }
 
-    Closed awaitClose() {
+    public Closed awaitClose() {
         return awaitClose(WAIT);
     }
 
     /** The connection closes (messages before it are skipped) with this code; returns the reason. */
-    String assertClosing(int code) {
+    public String assertClosing(int code) {
         Closed close = awaitClose();
         assertEquals(code, close.code(), () -> "close code; reason \"" + close.reason() + "\"" + recent());
         return close.reason();
     }
 
     /** Nothing at all arrives for {@code quiet}. */
-    void assertNoMessage(Duration quiet) {
+    public void assertNoMessage(Duration quiet) {
         Event event = nextEvent(quiet);
         if (event != null) {
             fail("expected silence for " + quiet.toMillis() + " ms, got " + event + recent());
@@ -310,7 +310,7 @@ final class RecordingSocket implements AutoCloseable {
     }
 
     /** The last events read, for failure messages. */
-    synchronized String recent() {
+    public synchronized String recent() {
         return history.isEmpty() ? " (nothing read before)" : " (last read: " + history + ")";
     }
 }

@@ -14,13 +14,13 @@ import java.io.StringReader;
  * The protocol's messages as a client written from docs/protocol.md alone would build them: plain JSON through
  * Parsson, no server classes. Ops use the compact notation ({@code [3, "hi", {"d": 2}]}), written as JSON text.
  */
-final class Wire {
+public final class Wire {
 
     private Wire() {
     }
 
     /** Parses one JSON object; fails the test with the text when it is not one. */
-    static JsonObject parse(String text) {
+    public static JsonObject parse(String text) {
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         } catch (JsonException | IllegalStateException e) {
@@ -29,31 +29,31 @@ final class Wire {
     }
 
     /** A JSON array from its text, for ops: {@code op("[6, {\"d\": 5}, \"there\"]")}. */
-    static JsonArray op(String json) {
+    public static JsonArray op(String json) {
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
             return reader.readArray();
         }
     }
 
-    static JsonObject hello(String clientId) {
+    public static JsonObject hello(String clientId) {
         return Json.createObjectBuilder().add("type", "hello").add("clientId", clientId).build();
     }
 
-    static JsonObject hello(String clientId, String name, String color) {
+    public static JsonObject hello(String clientId, String name, String color) {
         return Json.createObjectBuilder().add("type", "hello").add("clientId", clientId).add("name", name)
                 .add("color", color).build();
     }
 
-    static JsonObject resume(String clientId, long lastVersion) {
+    public static JsonObject resume(String clientId, long lastVersion) {
         return Json.createObjectBuilder().add("type", "hello").add("clientId", clientId)
                 .add("lastVersion", lastVersion).build();
     }
 
-    static JsonObject submit(String clientId, long seq, long baseVersion, String op) {
+    public static JsonObject submit(String clientId, long seq, long baseVersion, String op) {
         return submitBuilder(clientId, seq, baseVersion, op).build();
     }
 
-    static JsonObject submit(String clientId, long seq, long baseVersion, String op, String ref) {
+    public static JsonObject submit(String clientId, long seq, long baseVersion, String op, String ref) {
         return submitBuilder(clientId, seq, baseVersion, op).add("ref", ref).build();
     }
 
@@ -63,7 +63,7 @@ final class Wire {
     }
 
     /** An insert of {@code text} at code point {@code at}. */
-    static String insertOp(int at, String text) {
+    public static String insertOp(int at, String text) {
         JsonArrayBuilder op = Json.createArrayBuilder();
         if (at > 0) {
             op.add(at);
@@ -71,35 +71,40 @@ final class Wire {
         return op.add(text).build().toString();
     }
 
-    static JsonObject caret(long version, int anchor, int head) {
+    /** An owner gives {@code user} ({@code *} for everyone else) a role: viewer, editor, owner or none. */
+    public static JsonObject access(String user, String role) {
+        return Json.createObjectBuilder().add("type", "access").add("user", user).add("role", role).build();
+    }
+
+    public static JsonObject caret(long version, int anchor, int head) {
         return Json.createObjectBuilder().add("type", "caret").add("version", version).add("anchor", anchor)
                 .add("head", head).build();
     }
 
     /** A caret message without positions: hides the caret. */
-    static JsonObject hideCaret(long version) {
+    public static JsonObject hideCaret(long version) {
         return Json.createObjectBuilder().add("type", "caret").add("version", version).build();
     }
 
-    static String type(JsonObject message) {
+    public static String type(JsonObject message) {
         JsonValue type = message.get("type");
         return type instanceof jakarta.json.JsonString s ? s.getString() : String.valueOf(type);
     }
 
     /** A string field, or null when absent or JSON null. */
-    static String string(JsonObject message, String field) {
+    public static String string(JsonObject message, String field) {
         JsonValue value = message.get(field);
         return value instanceof jakarta.json.JsonString s ? s.getString() : null;
     }
 
     /** A number field, or null when absent or JSON null. */
-    static Long number(JsonObject message, String field) {
+    public static Long number(JsonObject message, String field) {
         JsonValue value = message.get(field);
         return value instanceof jakarta.json.JsonNumber n ? n.longValueExact() : null;
     }
 
     /** Code points in {@code text}: every offset of the protocol counts them. */
-    static int length(String text) {
+    public static int length(String text) {
         return text.codePointCount(0, text.length());
     }
 }

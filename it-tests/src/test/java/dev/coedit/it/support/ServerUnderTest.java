@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -42,6 +43,12 @@ public final class ServerUnderTest implements ExtensionContext.Store.CloseableRe
     /** The system property naming a running server's base address; unset means "start the standalone jar". */
     public static final String URL_PROPERTY = "coedit.it.url";
 
+    /**
+     * The one setting the shared server has that a person's would not: churn tests open thousands of connections a
+     * second from one address, far past the default handshake limit, which has tests of its own.
+     */
+    public static final Map<String, String> LOAD_TEST_SETTINGS = Map.of("COEDIT_HANDSHAKES_PER_SECOND", "100000");
+
     private final URI httpUri;
     private final StandaloneProcess process; // null for a server deployed elsewhere
     private final Path dataDir;
@@ -65,7 +72,7 @@ public final class ServerUnderTest implements ExtensionContext.Store.CloseableRe
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a data folder for the server under test", e);
         }
-        StandaloneProcess process = StandaloneProcess.start(0, dataDir);
+        StandaloneProcess process = StandaloneProcess.start(0, dataDir, LOAD_TEST_SETTINGS);
         return new ServerUnderTest(process.httpUri(), process, dataDir);
     }
 

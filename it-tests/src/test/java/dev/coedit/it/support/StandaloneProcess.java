@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +49,12 @@ public final class StandaloneProcess implements AutoCloseable {
     private volatile Process process; // read by the shutdown hook
     private Output output;
 
-    private StandaloneProcess(int port, Path dataDir) {
+    private final Map<String, String> environment;
+
+    private StandaloneProcess(int port, Path dataDir, Map<String, String> environment) {
         this.port = port;
         this.dataDir = dataDir;
+        this.environment = Map.copyOf(environment);
     }
 
     /**
@@ -61,7 +65,15 @@ public final class StandaloneProcess implements AutoCloseable {
      * @throws IllegalStateException if it exits or stays silent instead; the message holds its output
      */
     public static StandaloneProcess start(int port, Path dataDir) {
-        StandaloneProcess server = new StandaloneProcess(port, dataDir);
+        return start(port, dataDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(int, Path)}, with settings in the server's environment ({@code COEDIT_AUTH=jwt}, ...): the
+     * way an operator passes secrets.
+     */
+    public static StandaloneProcess start(int port, Path dataDir, Map<String, String> environment) {
+        StandaloneProcess server = new StandaloneProcess(port, dataDir, environment);
         Runtime.getRuntime().addShutdownHook(server.killOnExit);
         try {
             server.launch();
@@ -78,7 +90,7 @@ public final class StandaloneProcess implements AutoCloseable {
      */
     public static Finished run(String... args) {
         List<String> command = command(List.of(args));
-        Process process = spawn(command);
+        Process process = spawn(command, Map.of());
         Output output = new Output(process, "coedit " + String.join(" ", args));
         try {
             if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -182,7 +194,7 @@ public final class StandaloneProcess implements AutoCloseable {
     private synchronized void launch() {
         List<String> command = command(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         long started = System.nanoTime();
-        process = spawn(command);
+        process = spawn(command, environment);
         output = new Output(process, "coedit:" + (port == 0 ? "?" : port));
         try {
             httpUri = output.url.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -249,9 +261,11 @@ public final class StandaloneProcess implements AutoCloseable {
         return jar;
     }
 
-    private static Process spawn(List<String> command) {
+    private static Process spawn(List<String> command, Map<String, String> environment) {
         try {
-            return new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }

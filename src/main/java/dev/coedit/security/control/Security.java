@@ -1,0 +1,139 @@
+package dev.coedit.security.control;
+
+import dev.coedit.SecurityConfig;
+import dev.coedit.editing.control.CloseReasons;
+import dev.coedit.security.entity.Identity;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gate every WebSocket passes when it opens: who is it (the {@link Authentication authenticators}), may they open
+ * one more ({@link ConnectionLimits}), and for the monitoring channel, are they an admin. A refused connection is
+ * closed with a reason that names the problem: 1008 for credentials and permissions, 1013 for limits. Every decision
+ * is one line on the {@code dev.coedit.security} logger; tokens and document contents never are.
+ */
+public final class Security {
+
+    /** Security events: connects, refusals, authentication failures, limit violations. */
+    public static final Logger LOG = Logger.getLogger("dev.coedit.security");
+
+    private final SecurityConfig config;
+    private final Authentication authentication;
+    private final ConnectionLimits limits;
+    private final OriginPolicy origins;
+
+    public Security(SecurityConfig config, java.util.Set<String> allowedOrigins, Clock clock) {
+        this.config = config;
+        this.origins = new OriginPolicy(allowedOrigins);
+        this.authentication = new Authentication(config, clock);
+        this.limits = new ConnectionLimits(config, System.nanoTime());
+        Handshake.useAdminRole(config.adminRole());
+    }
+
+    public SecurityConfig config() {
+        return config;
+    }
+
+    /** A connection let in: who, from where, and the release of its place in the limits (idempotent). */
+    public static final class Admission {
+        private final Identity identity;
+        private final String address;
+        private final ConnectionLimits limits;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Admission(Identity identity, String address, ConnectionLimits limits) {
+            this.identity = identity;
+            this.address = address;
+            this.limits = limits;
+        }
+
+        public Identity identity() {
+            return identity;
+        }
+
+        /** The remote address, or null where the runtime does not tell it. */
+        public String address() {
+            return address;
+        }
+
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                limits.release(limitedUser(identity), address);
+            }
+        }
+    }
+
+    /**
+     * Lets a freshly opened WebSocket in, or closes it.
+     *
+     * @param channel   what it opened, for the log: {@code docs/notes}, {@code admin}
+     * @param adminOnly whether the channel needs the admin role
+     * @return the admission, or null when the session was refused and is closing
+     */
+    public Admission admit(Session session, String channel, boolean adminOnly) {
+        Object captured = session.getUserProperties().get(Handshake.KEY);
+        Handshake handshake = captured instanceof Handshake h ? h : Handshake.NONE;
+        String address = RemoteAddress.of(session);
+        String originRefusal = originRefusal(handshake);
+        if (originRefusal != null) {
+            refuse(session, channel, address, "origin", CloseCodes.VIOLATED_POLICY, originRefusal);
+            return null;
+        }
+        Identity identity;
+        try {
+            identity = authentication.authenticate(handshake);
+        } catch (Authenticator.Refused e) {
+            refuse(session, channel, address, "authentication failed", CloseCodes.VIOLATED_POLICY, e.getMessage());
+            return null;
+        }
+        if (adminOnly && !identity.admin()) {
+            refuse(session, channel, address, "user " + identity.user(), CloseCodes.VIOLATED_POLICY,
+                    "the monitoring channel needs the admin role; user " + identity.user() + " does not have it");
+            return null;
+        }
+        String overLimit = limits.admit(limitedUser(identity), address, System.nanoTime());
+        if (overLimit != null) {
+            refuse(session, channel, address, "limit", CloseCodes.TRY_AGAIN_LATER, overLimit);
+            return null;
+        }
+        LOG.info(() -> "connect " + session.getId() + " " + identity + " from " + address + " to " + channel);
+        return new Admission(identity, address, limits);
+    }
+
+    /**
+     * The origin check for runtimes that do not refuse a foreign page before the upgrade (Payara, WildFly; the
+     * standalone server already answered 403): the connection is closed before any message. The scheme is not
+     * compared, since a proxy that terminates TLS makes the server see http for an https page.
+     */
+    private String originRefusal(Handshake handshake) {
+        String refusal = origins.refusal(handshake.origin(), "http", handshake.host());
+        return refusal == null ? null : origins.refusal(handshake.origin(), "https", handshake.host());
+    }
+
+    /** Closes a session that may not go on, with the reason, and logs it. */
+    public static void refuse(Session session, String channel, String address, String what, CloseCodes code,
+            String reason) {
+        LOG.info(() -> "refused " + session.getId() + " from " + address + " to " + channel + " (" + what + "): "
+                + code.getCode() + " " + reason);
+        try {
+            session.close(CloseReasons.of(code.getCode(), reason));
+        } catch (IOException | IllegalStateException e) {
+            Logger.getLogger(Security.class.getName()).log(Level.FINE, "closing a refused session failed", e);
+        }
+    }
+
+    /** Limits per user mean nothing in open mode, where everyone is the one local user. */
+    private static String limitedUser(Identity identity) {
+        return Identity.LOCAL_USER.equals(identity.user()) && "open".equals(identity.method()) ? null
+                : identity.user();
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+}
