@@ -151,13 +151,15 @@ final class Database {
             throw new StorageException(Reason.CORRUPT, "cannot open " + name + ": " + StorageException.firstLine(e), e);
         }
         try {
-            c.setAutoCommit(false);
             if (isH2(c)) {
-                // Whatever the URL says: a commit must be in the file when it returns (see H2_SETTINGS).
+                // Whatever the URL says: a commit must be in the file when it returns (see H2_SETTINGS). With
+                // auto-commit on: an uncommitted SET holds H2's lock on its system table and blocks all DDL.
+                c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
                     s.execute("SET WRITE_DELAY 0");
                 }
             }
+            c.setAutoCommit(false);
             return c;
         } catch (SQLException e) {
             closeQuietly(c);

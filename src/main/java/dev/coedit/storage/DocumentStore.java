@@ -44,9 +44,9 @@ public final class DocumentStore implements AutoCloseable {
     public record Stats(long commits, long batches, long failed, long snapshots, int queued, int capacity) {
     }
 
-    private DocumentStore(Database database, Builder b) {
+    private DocumentStore(Database database, Connection first, Builder b) throws SQLException {
         this.database = database;
-        this.writer = new Writer(database, b.queueCapacity, b.maxBatch, b.snapshotEvery, b.syncEveryCommit);
+        this.writer = new Writer(database, first, b.queueCapacity, b.maxBatch, b.snapshotEvery, b.syncEveryCommit);
         this.thread = new Thread(writer, "coedit-storage-writer");
         thread.setDaemon(true);
         thread.start();
@@ -349,12 +349,17 @@ public final class DocumentStore implements AutoCloseable {
             Database db = folder != null ? Database.h2Folder(folder)
                     : url != null ? Database.url(url, user, password)
                     : Database.dataSource(dataSource, dataSourceName);
+            Connection first = null;
             try {
-                Connection probe = db.connect(); // fails with the clearest message before Flyway wraps it
-                Database.closeQuietly(probe);
+                first = db.connect(); // fails with the clearest message, before Flyway would wrap it
                 db.migrate();
-                return new DocumentStore(db, this);
+                return new DocumentStore(db, first, this);
+            } catch (SQLException e) {
+                Database.closeQuietly(first);
+                db.release();
+                throw db.classify(e, "cannot open " + db.name());
             } catch (RuntimeException e) {
+                Database.closeQuietly(first);
                 db.release();
                 throw e;
             }

@@ -1,5 +1,7 @@
 package dev.coedit.storage;
 
+import dev.coedit.ot.InvalidOpException;
+import dev.coedit.ot.Rope;
 import dev.coedit.ot.TextOp;
 import dev.coedit.storage.StorageException.Reason;
 import java.sql.Connection;
@@ -79,8 +81,15 @@ final class Writer implements Runnable {
         }
     };
 
-    Writer(Database database, int queueCapacity, int maxBatch, int snapshotEvery, boolean syncH2) {
+    /**
+     * @param first the connection to start with; it stays open, which keeps an embedded H2 database open (and its
+     *              file locked against other processes) for the life of the store
+     */
+    Writer(Database database, Connection first, int queueCapacity, int maxBatch, int snapshotEvery, boolean syncH2)
+            throws SQLException {
         this.database = database;
+        this.connection = first;
+        this.h2 = database.isH2(first);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatch = maxBatch;
         this.snapshotEvery = snapshotEvery;
@@ -375,41 +384,59 @@ final class Writer implements Runnable {
     }
 
     /**
-     * After the commit, a snapshot for every document whose new versions reached a multiple of {@code snapshotEvery},
-     * each in its own transaction. A snapshot only saves replay time, so one that fails is logged and skipped: the
-     * next multiple tries again, and loading replays a little more meanwhile.
+     * After the commit, a snapshot at every multiple of {@code snapshotEvery} that the batch reached, each document in
+     * its own transaction: the text at the first such version is rebuilt from the database, later ones by applying the
+     * batch's own ops to it. A snapshot only saves replay time, so one that fails is logged and skipped: loading
+     * replays a little more meanwhile.
      */
     private void snapshot(Connection c, List<Task> batch, StorageException[] refused) {
-        Map<String, Long> due = new HashMap<>();
+        Map<String, List<Append>> byDocument = new LinkedHashMap<>();
+        Map<String, Long> firstDue = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (refused[i] == null && batch.get(i) instanceof Append a && a.version() % snapshotEvery == 0) {
-                due.merge(a.documentId(), a.version(), Math::max);
+            if (refused[i] == null && batch.get(i) instanceof Append a) {
+                byDocument.computeIfAbsent(a.documentId(), d -> new ArrayList<>()).add(a);
+                if (a.version() % snapshotEvery == 0) {
+                    firstDue.putIfAbsent(a.documentId(), a.version());
+                }
             }
         }
-        for (Map.Entry<String, Long> e : due.entrySet()) {
+        for (Map.Entry<String, Long> due : firstDue.entrySet()) {
+            String doc = due.getKey();
             try {
-                String text = OpLog.textAt(c, e.getKey(), e.getValue(), false).text();
+                Rope text = new Rope(OpLog.textAt(c, doc, due.getValue(), false).text());
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO snapshots (document_id, version, text) VALUES (?, ?, ?)")) {
-                    s.setString(1, e.getKey());
-                    s.setLong(2, e.getValue());
-                    s.setString(3, text);
-                    s.executeUpdate();
+                    insertSnapshot(s, doc, due.getValue(), text);
+                    for (Append a : byDocument.get(doc)) {
+                        if (a.version() > due.getValue()) {
+                            text.apply(a.op());
+                            if (a.version() % snapshotEvery == 0) {
+                                insertSnapshot(s, doc, a.version(), text);
+                            }
+                        }
+                    }
                 }
                 c.commit();
-                snapshots.incrementAndGet();
-            } catch (SQLException | StorageException ex) {
+            } catch (SQLException | StorageException | InvalidOpException ex) {
                 rollback(c);
                 String why = ex instanceof SQLException sql
                         ? database.classify(sql, database.name()).getMessage() : ex.getMessage();
-                LOG.warning("storage: no snapshot of document " + e.getKey() + " at version " + e.getValue()
-                        + ": " + why);
+                LOG.warning("storage: no snapshot of document " + doc + " from version " + due.getValue() + ": "
+                        + why);
                 if (ex instanceof SQLException sql && database.classify(sql, "").reason() == Reason.UNAVAILABLE) {
                     dropConnection();
                     return;
                 }
             }
         }
+    }
+
+    private void insertSnapshot(PreparedStatement s, String doc, long version, Rope text) throws SQLException {
+        s.setString(1, doc);
+        s.setLong(2, version);
+        s.setString(3, text.toString());
+        s.executeUpdate();
+        snapshots.incrementAndGet();
     }
 
     private Connection connection() {
