@@ -216,7 +216,13 @@ final class Database {
      * Turns a driver's exception into a one-line storage exception: unreachable (connection-class SQL states, I/O),
      * in use or unwritable (H2), corrupt (H2 file errors), or failed.
      */
-    StorageException classify(SQLException e, String what) {
+    StorageException classify(SQLException thrown, String what) {
+        // A failed JDBC batch (PostgreSQL: "Batch entry 0 INSERT ... was aborted") quotes the statement with its
+        // values, document text included; the cause is the next exception.
+        SQLException e = thrown;
+        while (e instanceof java.sql.BatchUpdateException && e.getNextException() != null) {
+            e = e.getNextException();
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
         String detail = StorageException.firstLine(e);

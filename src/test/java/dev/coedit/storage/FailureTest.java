@@ -31,7 +31,9 @@ class FailureTest {
         return (StorageException) e.getCause();
     }
 
+    /** Checks that a message is one line, and prints it: the test log shows each message as an operator sees it. */
     private static void assertOneLine(String message) {
+        System.out.println("storage message: " + message);
         assertFalse(message.contains("\n"), "more than one line: " + message);
     }
 
@@ -93,6 +95,7 @@ class FailureTest {
             assertEquals(Reason.VERSION_GAP, gap.reason());
             assertEquals("document d: version 16 does not follow the stored version 10 (an earlier append failed;"
                     + " reload the document)", gap.getMessage());
+            assertOneLine(gap.getMessage());
 
             StoredDocument reloaded = store.load("d");
             assertEquals(10, reloaded.version(), "a failed append was stored");
@@ -119,6 +122,8 @@ class FailureTest {
                 StorageException e = failure(store.append("d", 6, op, "c", 6, "", Instant.now()));
                 assertEquals(Reason.UNAVAILABLE, e.reason(), e.getMessage());
                 assertTrue(e.getMessage().contains(url), e.getMessage());
+                assertFalse(e.getMessage().contains("INSERT"), "the message quotes the statement and its values: "
+                        + e.getMessage());
                 assertOneLine(e.getMessage());
                 cluster.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -147,6 +152,7 @@ class FailureTest {
                 () -> DocumentStore.builder().dataFolder(folder).open());
         assertEquals(Reason.UNWRITABLE, e.reason());
         assertTrue(e.getMessage().startsWith("data folder " + folder + " cannot be created: "), e.getMessage());
+        assertTrue(e.getMessage().length() > ("data folder " + folder + " cannot be created: ").length());
         assertOneLine(e.getMessage());
     }
 
@@ -218,6 +224,7 @@ class FailureTest {
             StorageException misfit = assertThrows(StorageException.class, () -> store.load("d"));
             assertTrue(misfit.getMessage().startsWith("document d: the op of version 4 does not fit the text of"
                     + " version 3: "), misfit.getMessage());
+            assertOneLine(misfit.getMessage());
         }
     }
 
@@ -231,6 +238,7 @@ class FailureTest {
             StorageException e = assertThrows(StorageException.class, () -> store.load("d"));
             assertEquals(Reason.CORRUPT, e.reason());
             assertEquals("document d: versions 4 to 5 are missing from the stored ops", e.getMessage());
+            assertOneLine(e.getMessage());
             db.execute("DELETE FROM ops WHERE document_id = 'd' AND version = 9");
             assertEquals("document d: versions 4 to 5 are missing from the stored ops",
                     assertThrows(StorageException.class, () -> store.load("d")).getMessage());
