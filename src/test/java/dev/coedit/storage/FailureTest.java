@@ -159,10 +159,13 @@ class FailureTest {
     @Test
     void aDataFolderOpenInThisProcessCannotBeOpenedTwice() {
         Path folder = Backend.newFolder("twice");
-        try (DocumentStore first = DocumentStore.builder().dataFolder(folder).open()) {
+        DocumentStore first = DocumentStore.builder().dataFolder(folder).open();
+        try {
             StorageException e = assertThrows(StorageException.class,
                     () -> DocumentStore.builder().dataFolder(folder).open());
             assertEquals("data folder " + folder + " is already open in this process", e.getMessage());
+        } finally {
+            first.close();
         }
         DocumentStore.builder().dataFolder(folder).open().close(); // closed: it may be opened again
     }
