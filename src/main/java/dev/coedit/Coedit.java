@@ -5,6 +5,8 @@ import dev.coedit.editing.boundary.DocumentEndpoint;
 import dev.coedit.editing.control.SessionRegistry;
 import dev.coedit.monitoring.boundary.AdminEndpoint;
 import dev.coedit.monitoring.boundary.LobbyEndpoint;
+import dev.coedit.storage.DocumentStore;
+import dev.coedit.storage.StoreJournal;
 import java.util.List;
 
 /**
@@ -27,8 +29,33 @@ public final class Coedit {
      * @return closing it ends every session (close code 1001) and stops the application's threads
      */
     public static Application startWithoutContainer(CoeditConfig config) {
-        SessionRegistry registry = new SessionRegistry(config);
+        DocumentStore store = openStore(config);
+        SessionRegistry registry;
+        try {
+            registry = new SessionRegistry(config, new StoreJournal(store), store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return new Application(registry, CoeditConfigurator.install(registry));
+    }
+
+    /**
+     * The document database of a server without a container: the configured JDBC URL, or an embedded H2 database in
+     * the data folder.
+     *
+     * @throws dev.coedit.storage.StorageException with a one-line message when it cannot be opened
+     */
+    public static DocumentStore openStore(CoeditConfig config) {
+        StorageConfig storage = config.storage();
+        DocumentStore.Builder builder = DocumentStore.builder().snapshotEvery(storage.snapshotEvery())
+                .syncEveryCommit(storage.fsync());
+        if (storage.dbUrl() != null) {
+            builder.jdbcUrl(storage.dbUrl(), storage.dbUser(), storage.dbPassword());
+        } else {
+            builder.dataFolder(config.dataDir());
+        }
+        return builder.open();
     }
 
     /** The application-scoped objects of a runtime without CDI. */

@@ -29,6 +29,7 @@ import java.util.function.Function;
  * @param allowedOrigins   origins whose pages may open the WebSockets besides the server's own, e.g.
  *                         {@code https://app.example.com}; from a comma-separated setting
  * @param security         who may connect, and how often ({@link SecurityConfig})
+ * @param storage          where documents are kept ({@link StorageConfig})
  */
 public record CoeditConfig(
         String host,
@@ -42,7 +43,8 @@ public record CoeditConfig(
         int ratePerSecond,
         int rateBurst,
         Set<String> allowedOrigins,
-        SecurityConfig security) {
+        SecurityConfig security,
+        StorageConfig storage) {
 
     public static final String CONTEXT_PATH = "/coedit";
     /** Settings of one deployment, on its class path; system properties and environment variables win. */
@@ -70,7 +72,7 @@ public record CoeditConfig(
     public static CoeditConfig defaults() {
         return new CoeditConfig("127.0.0.1", 8080, Path.of("data"), 64 * 1024, Duration.ofSeconds(60),
                 Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200, Set.of(),
-                SecurityConfig.defaults(List.of("open")));
+                SecurityConfig.defaults(List.of("open")), StorageConfig.defaults());
     }
 
     /** The defaults overridden by {@code coedit.*} system properties and {@code COEDIT_*} environment variables. */
@@ -127,27 +129,33 @@ public record CoeditConfig(
                 integer(lookup, "rate.per.second", d.ratePerSecond),
                 integer(lookup, "rate.burst", d.rateBurst),
                 list(lookup, "allowed.origins"),
-                SecurityConfig.from(lookup, defaultAuth));
+                SecurityConfig.from(lookup, defaultAuth),
+                StorageConfig.from(lookup));
     }
 
     public CoeditConfig withHost(String newHost) {
         return new CoeditConfig(newHost, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security, storage);
     }
 
     public CoeditConfig withPort(int newPort) {
         return new CoeditConfig(host, newPort, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security, storage);
     }
 
     public CoeditConfig withDataDir(Path newDataDir) {
         return new CoeditConfig(host, port, newDataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security, storage);
     }
 
     public CoeditConfig withSecurity(SecurityConfig newSecurity) {
         return new CoeditConfig(host, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
-                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, newSecurity);
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, newSecurity, storage);
+    }
+
+    public CoeditConfig withStorage(StorageConfig newStorage) {
+        return new CoeditConfig(host, port, dataDir, maxMessageBytes, idleTimeout, pingInterval, historyWindow,
+                outboxMaxBytes, ratePerSecond, rateBurst, allowedOrigins, security, newStorage);
     }
 
     private static String text(Function<String, String> lookup, String name, String fallback) {

@@ -4,6 +4,7 @@ import dev.coedit.Coedit;
 import dev.coedit.CoeditConfig;
 import dev.coedit.editing.control.SessionRegistry;
 import dev.coedit.security.control.OriginPolicy;
+import dev.coedit.storage.StorageException;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.BindException;
@@ -155,6 +156,10 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (IOException e) {
             stopQuietly(application, http, endpoints);
             throw cannotListen(config, e);
+        } catch (StorageException e) {
+            // Unreachable database, unwritable or locked data folder, corrupt data: one line, the person can act.
+            stopQuietly(application, http, endpoints);
+            throw new StartupException(e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             stopQuietly(application, http, endpoints);
             throw e;

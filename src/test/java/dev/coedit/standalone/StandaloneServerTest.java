@@ -194,8 +194,19 @@ class StandaloneServerTest {
     }
 
     @Test
+    void aDataFolderInUseByAnotherServerIsToldInOneLine() {
+        StartupException e = assertThrows(StartupException.class,
+                () -> StandaloneServer.start(config(0), Set.of(), resources));
+        assertTrue(e.getMessage().startsWith("data folder " + temp.resolve("data")), e.getMessage());
+        assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void closingFreesThePortAndCanBeRepeated() throws Exception {
-        StandaloneServer other = StandaloneServer.start(config(0), Set.of(), resources);
+        // A data folder of its own: the shared server holds the lock on the other one.
+        StandaloneServer other = StandaloneServer.start(config(0).withDataDir(temp.resolve("other-data")), Set.of(),
+                resources);
         assertEquals(200, get(other.uri()).statusCode());
 
         other.close();

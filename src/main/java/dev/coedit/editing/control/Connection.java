@@ -165,6 +165,7 @@ public final class Connection implements Peer {
         admission.release();
         registry.forget(this);
         room.execute(() -> room.leave(this));
+        room.detach();
     }
 
     @Override

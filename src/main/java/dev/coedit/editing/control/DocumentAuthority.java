@@ -87,6 +87,38 @@ public final class DocumentAuthority {
         return version;
     }
 
+    /**
+     * Restores what a stored document knows about a client: its last committed seq and the version that commit
+     * became. A resend of that seq after a restart is then acknowledged with its original version, not applied twice.
+     */
+    public void remember(String clientId, long lastSeq, long committedAs) {
+        Ledger ledger = ledgers.computeIfAbsent(clientId, id -> new Ledger());
+        if (lastSeq > ledger.lastSeq) {
+            ledger.record(lastSeq, committedAs);
+        }
+    }
+
+    /**
+     * Restores the window of committed ops from storage: {@code commits} are the newest ones, oldest first, ending
+     * at {@link #version()} with no gap; only the newest {@code window} are kept. Late submits and resuming clients
+     * based on those versions are then served as if there had been no restart.
+     */
+    public void restoreHistory(List<Commit> commits) {
+        if (!history.isEmpty()) {
+            throw new IllegalStateException("history already has " + history.size() + " commits");
+        }
+        long expected = version - commits.size() + 1;
+        for (Commit c : commits) {
+            if (c.version() != expected++) {
+                throw new IllegalArgumentException("stored commits are not consecutive up to version " + version
+                        + ": found " + c.version());
+            }
+        }
+        for (Commit c : commits.subList(Math.max(0, commits.size() - window), commits.size())) {
+            history.addLast(c);
+        }
+    }
+
     /** The text as a fresh string: O(length), for snapshots only. */
     public String text() {
         return text.toString();

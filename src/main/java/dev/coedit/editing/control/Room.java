@@ -30,25 +30,54 @@ import java.util.concurrent.Executor;
  * participant's selection at the current version, transformed through every commit, so a late joiner sees carets in
  * the right places. It also holds the document's {@link AccessRules}: each peer's role is looked up in them on every
  * submit, so a change by an owner applies at once.
+ *
+ * <p><b>Durability.</b> A room opens by loading its document from the {@link Journal}, as the first task on its
+ * executor, so every message waits for it. Each commit is written to the journal, and nothing that depends on it
+ * leaves the room before the write is durable: every message for a peer passes a gate tagged with the document's
+ * version at that moment and goes out once the journal has stored that version. So the author's {@code ack}, the
+ * others' {@code op}, a newcomer's snapshot and even a presence that follows an edit all wait for the edit to be
+ * stored, in their original order. Should the journal fail, the room closes every connection (1013) and is dropped;
+ * clients reconnect, the document is loaded again as stored, and what was not acknowledged is resent.
  */
 public final class Room {
 
     /** Close code for a connection replaced by a newer one with the same client id (RFC 6455: policy violation). */
     static final int REPLACED = 1008;
 
+    /** Close code for connections of a document that cannot be loaded or stored now: try again later. */
+    static final int UNAVAILABLE = 1013;
+    /** Most history entries one request gets. */
+    static final int MAX_HISTORY = 200;
+
     private final String documentId;
-    private final DocumentAuthority authority;
+    private final Journal journal;
+    private final int window;
     private final Executor serial;
+    private final Executor blocking;
     private final Runnable onChange;
-    /** Told the new rules after an owner changed them, to store them. */
-    private java.util.function.Consumer<AccessRules> accessChanged = rules -> { };
+    /** Told when the room cannot go on (its document failed to load or to be stored): drop it. */
+    private Runnable onFailure = () -> { };
+    /** Null until the document is loaded; confined to {@link #serial}. */
+    private DocumentAuthority authority;
+    /** Why the room cannot serve anyone, or null; confined to {@link #serial}. */
+    private String failure;
+    /** The newest version the journal has stored; confined to {@link #serial}. */
+    private long durable;
+    /** Messages held until the journal stores the version they were sent at, in order. */
+    private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+    /** Connections attached to this room and not yet closed: a room with none may be evicted. Any thread. */
+    private final java.util.concurrent.atomic.AtomicInteger attached = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastUsedNanos = System.nanoTime();
+
+    private record Held(long version, Runnable send) {
+    }
     /** Joined connections and who they are; confined to {@link #serial}. */
     private final Map<Peer, Participant> members = new LinkedHashMap<>();
     private final Map<String, Peer> byClient = new HashMap<>();
     /** Read by monitoring from other threads. */
     private volatile Stats stats;
-    /** Written on {@link #serial} only; read by handshakes on any thread. */
-    private volatile AccessRules rules;
+    /** Written on {@link #serial} only; read by handshakes and the lobby on any thread. Empty until loaded. */
+    private volatile AccessRules rules = new AccessRules(Map.of(), Optional.empty());
 
     /** What monitoring shows of a room. */
     public record Stats(String documentId, long version, int length, int participants) {
@@ -59,11 +88,89 @@ public final class Room {
      */
     public Room(String documentId, DocumentAuthority authority, AccessRules rules, Executor serial, Runnable onChange) {
         this.documentId = documentId;
+        this.journal = Journal.NONE;
+        this.window = Integer.MAX_VALUE;
         this.authority = authority;
+        this.durable = authority.version();
         this.rules = rules;
         this.serial = serial;
+        this.blocking = Runnable::run;
         this.onChange = onChange;
         this.stats = new Stats(documentId, authority.version(), authority.length(), 0);
+    }
+
+    /**
+     * A room whose document is loaded from {@code journal} by the first task on {@code serial}, queued here: every
+     * message handled later finds it loaded (or the room failed).
+     *
+     * @param creator     owns the document if the journal has none by this id
+     * @param defaultRole everyone else's role in a new document
+     * @param window      committed ops kept in memory
+     * @param blocking    where history reads run, off the room's executor and the container's threads
+     * @param onFailure   told once if the document cannot be loaded or stored
+     */
+    public Room(String documentId, Journal journal, int window, String creator, Optional<Role> defaultRole,
+            Executor serial, Executor blocking, Runnable onChange, Runnable onFailure) {
+        this.documentId = documentId;
+        this.journal = journal;
+        this.window = window;
+        this.serial = serial;
+        this.blocking = blocking;
+        this.onChange = onChange;
+        this.onFailure = onFailure;
+        this.stats = new Stats(documentId, 0, 0, 0);
+        serial.execute(() -> load(creator, defaultRole));
+    }
+
+    private void load(String creator, Optional<Role> defaultRole) {
+        try {
+            Journal.Loaded d = journal.load(documentId);
+            DocumentAuthority loaded = new DocumentAuthority(d.text(), d.version(), window);
+            d.clients().forEach((client, seqAndVersion) -> loaded.remember(client, seqAndVersion[0],
+                    seqAndVersion[1]));
+            loaded.restoreHistory(d.recent());
+            authority = loaded;
+            durable = d.version();
+            if (d.rules().isPresent()) {
+                rules = d.rules().get();
+            } else {
+                rules = AccessRules.forNewDocument(creator, defaultRole);
+                whenStored(journal.access(documentId, creator, Optional.of(Role.OWNER)));
+                whenStored(journal.access(documentId, AccessRules.EVERYONE, defaultRole));
+            }
+            updateStats();
+        } catch (RuntimeException e) {
+            fail("cannot load document " + documentId + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether this room may be dropped from memory: nobody attached, nothing waiting, unused for {@code idle}. */
+    public boolean evictable(long nowNanos, java.time.Duration idle) {
+        return attached.get() == 0 && nowNanos - lastUsedNanos >= idle.toNanos();
+    }
+
+    /** A connection will use this room; call while the registry holds the room in place. */
+    public void attach() {
+        attached.incrementAndGet();
+        lastUsedNanos = System.nanoTime();
+    }
+
+    /** A connection of this room ended. */
+    public void detach() {
+        attached.decrementAndGet();
+        lastUsedNanos = System.nanoTime();
+    }
+
+    /**
+     * A new connection, right after its handshake: refused (closed) when its user has no access, or when the
+     * document is unavailable. Runs on the executor, so after the load.
+     */
+    public void admit(Peer peer) {
+        if (failure != null) {
+            peer.close(UNAVAILABLE, failure);
+        } else if (roleOf(peer.identity()).isEmpty()) {
+            peer.close(REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
+        }
     }
 
     public String documentId() {
@@ -83,11 +190,6 @@ public final class Room {
         return rules;
     }
 
-    /** Where changed access rules go to be stored; set before the room is used. */
-    public void onAccessChanged(java.util.function.Consumer<AccessRules> store) {
-        this.accessChanged = store;
-    }
-
     /** Runs work on this room's serial executor. */
     public void execute(Runnable work) {
         serial.execute(work);
@@ -95,6 +197,10 @@ public final class Room {
 
     /** Handles a message whose fields are already checked ({@link ClientMessage#problem()} is null). */
     public void handle(Peer peer, ClientMessage message) {
+        if (failure != null) {
+            peer.close(UNAVAILABLE, failure);
+            return;
+        }
         if (message instanceof Hello hello) {
             join(peer, hello);
         } else if (message instanceof Submit submit) {
@@ -103,6 +209,10 @@ public final class Room {
             caret(peer, caret);
         } else if (message instanceof ClientMessage.Access access) {
             access(peer, access);
+        } else if (message instanceof ClientMessage.History history) {
+            history(peer, history);
+        } else if (message instanceof ClientMessage.Fetch fetch) {
+            fetch(peer, fetch);
         } else {
             throw new IllegalStateException("unhandled message " + message.getClass());
         }
@@ -111,6 +221,9 @@ public final class Room {
 
     /** The peer's connection ended; its presence goes at once. */
     public void leave(Peer peer) {
+        if (authority == null) {
+            return;
+        }
         Participant gone = members.remove(peer);
         if (gone != null && byClient.get(gone.clientId()) == peer) {
             byClient.remove(gone.clientId());
@@ -123,7 +236,7 @@ public final class Room {
         String clientId = hello.clientId();
         Optional<Role> role = roleOf(peer.identity());
         if (role.isEmpty()) {
-            peer.close(REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
+            close(peer, REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
             return;
         }
         Participant previous = members.get(peer);
@@ -135,7 +248,7 @@ public final class Room {
         Peer older = byClient.get(clientId);
         if (older != null && older != peer) {
             Participant old = members.remove(older);
-            older.close(REPLACED, "replaced by a newer connection of client " + clientId);
+            close(older, REPLACED, "replaced by a newer connection of client " + clientId);
             if (previous == null && old != null) {
                 previous = old;
             }
@@ -153,14 +266,14 @@ public final class Room {
                 : authority.since(hello.lastVersion());
         if (missed.isPresent()) {
             for (Commit c : missed.get()) {
-                peer.send(Json.write(c.clientId().equals(clientId)
+                send(peer, Json.write(c.clientId().equals(clientId)
                         ? new ServerMessage.Ack(c.seq(), c.version())
                         : new ServerMessage.RemoteOp(c.version(), c.op(), c.clientId())));
             }
-            peer.send(Json.write(new ServerMessage.Resumed(documentId, authority.version(), lastSeq, others(peer),
+            send(peer, Json.write(new ServerMessage.Resumed(documentId, authority.version(), lastSeq, others(peer),
                     role.get().wire(), rulesFor(role.get()))));
         } else {
-            peer.send(Json.write(new ServerMessage.Snapshot(documentId, authority.version(), authority.text(),
+            send(peer, Json.write(new ServerMessage.Snapshot(documentId, authority.version(), authority.text(),
                     lastSeq, others(peer), role.get().wire(), rulesFor(role.get()))));
         }
         if (previous == null) {
@@ -187,10 +300,11 @@ public final class Room {
         if (outcome instanceof Committed committed) {
             Commit c = committed.commit();
             moveSelections(c);
-            peer.send(Json.write(new ServerMessage.Ack(c.seq(), c.version())));
+            whenStored(journal.commit(documentId, c, me.name()));
+            send(peer, Json.write(new ServerMessage.Ack(c.seq(), c.version())));
             broadcast(new ServerMessage.RemoteOp(c.version(), c.op(), c.clientId()), peer);
         } else if (outcome instanceof Duplicate duplicate) {
-            peer.send(Json.write(new ServerMessage.Ack(duplicate.seq(), duplicate.version())));
+            send(peer, Json.write(new ServerMessage.Ack(duplicate.seq(), duplicate.version())));
         } else if (outcome instanceof Rejected rejected) {
             ErrorCode code = switch (rejected.reason()) {
                 case INVALID_OP -> ErrorCode.INVALID_OP;
@@ -261,20 +375,118 @@ public final class Room {
         }
         AccessRules before = rules;
         rules = changed;
-        accessChanged.accept(changed);
+        whenStored(journal.access(documentId, access.user(), Role.fromWire(access.role())));
         for (Map.Entry<Peer, Participant> e : new ArrayList<>(members.entrySet())) {
             Peer p = e.getKey();
             Optional<Role> was = before.roleOf(p.identity().user());
             Optional<Role> now = changed.roleOf(p.identity().user());
             if (now.isEmpty()) {
-                p.close(REPLACED, "access to document " + documentId + " was withdrawn");
+                close(p, REPLACED, "access to document " + documentId + " was withdrawn");
             } else if (!now.equals(was)) {
-                p.send(Json.write(new ServerMessage.RoleChanged(now.get().wire())));
+                send(p, Json.write(new ServerMessage.RoleChanged(now.get().wire())));
             }
             if (now.map(Role::mayManage).orElse(false)) {
-                p.send(Json.write(new ServerMessage.Access(documentId, changed.toWire())));
+                send(p, Json.write(new ServerMessage.Access(documentId, changed.toWire())));
             }
         }
+    }
+
+    /** Sends the history of the document, newest first, read from the journal off this executor. */
+    private void history(Peer peer, ClientMessage.History request) {
+        long before = request.before() == null ? durable + 1 : Math.min(request.before(), durable + 1);
+        int limit = request.limit() == null ? 50 : Math.min(request.limit(), MAX_HISTORY);
+        blocking.execute(() -> {
+            try {
+                List<Journal.Entry> entries = journal.history(documentId, before, limit);
+                peer.send(Json.write(new ServerMessage.History(documentId, entries.stream()
+                        .map(e -> new ServerMessage.Version(e.version(), e.time().toString(), e.clientId(),
+                                e.author(), e.inserted(), e.deleted())).toList(), request.ref())));
+            } catch (RuntimeException e) {
+                peer.send(Json.write(ServerMessage.Error.of(ErrorCode.UNAVAILABLE, "history of document "
+                        + documentId + " is unavailable: " + e.getMessage(), request.ref(), null)));
+            }
+        });
+    }
+
+    /** Sends the text of the document at one stored version. */
+    private void fetch(Peer peer, ClientMessage.Fetch request) {
+        long version = request.version();
+        if (version > durable) {
+            error(peer, ErrorCode.BAD_MESSAGE, "version " + version + " of document " + documentId
+                    + " does not exist yet (the newest stored is " + durable + ")", request.ref(), null);
+            return;
+        }
+        blocking.execute(() -> {
+            try {
+                peer.send(Json.write(new ServerMessage.VersionText(documentId, version,
+                        journal.textAt(documentId, version), request.ref())));
+            } catch (RuntimeException e) {
+                peer.send(Json.write(ServerMessage.Error.of(ErrorCode.UNAVAILABLE, "version " + version
+                        + " of document " + documentId + " is unavailable: " + e.getMessage(), request.ref(), null)));
+            }
+        });
+    }
+
+    /** Sends once the journal has stored the document as it is now; at once when it has. */
+    private void send(Peer peer, String json) {
+        gate(() -> peer.send(json));
+    }
+
+    /** Closes in order with what was sent before it. */
+    private void close(Peer peer, int code, String reason) {
+        gate(() -> peer.close(code, reason));
+    }
+
+    private void gate(Runnable out) {
+        long version = authority.version();
+        if (held.isEmpty() && version <= durable) {
+            out.run();
+        } else {
+            held.addLast(new Held(version, out));
+        }
+    }
+
+    /** Follows a journal write: when it is stored, what waited for it goes out; when it failed, the room does. */
+    private void whenStored(java.util.concurrent.CompletableFuture<Void> write, long version) {
+        write.whenComplete((ok, error) -> execute(() -> {
+            if (error != null) {
+                fail("cannot store document " + documentId + ": " + rootMessage(error));
+            } else if (failure == null) {
+                stored(version);
+            }
+        }));
+    }
+
+    private void whenStored(java.util.concurrent.CompletableFuture<Void> write) {
+        whenStored(write, authority.version());
+    }
+
+    private void stored(long version) {
+        durable = Math.max(durable, version);
+        while (!held.isEmpty() && held.peekFirst().version() <= durable) {
+            held.removeFirst().send().run();
+        }
+    }
+
+    /** The document cannot be served any more: every connection is closed (try again later) and the room dropped. */
+    private void fail(String why) {
+        if (failure != null) {
+            return;
+        }
+        failure = why;
+        held.clear(); // none of it was stored; the clients resend after they reconnect
+        for (Peer p : new ArrayList<>(members.keySet())) {
+            p.close(UNAVAILABLE, why);
+        }
+        members.clear();
+        byClient.clear();
+        onFailure.run();
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The access rules, for an owner; nothing for others. */
@@ -299,7 +511,7 @@ public final class Room {
         String json = Json.write(message);
         for (Peer p : members.keySet()) {
             if (p != except) {
-                p.send(json);
+                send(p, json);
             }
         }
     }
@@ -315,7 +527,7 @@ public final class Room {
     }
 
     private void error(Peer peer, ErrorCode code, String message, String ref, Long seq) {
-        peer.send(Json.write(ServerMessage.Error.of(code, message, ref, seq)));
+        send(peer, Json.write(ServerMessage.Error.of(code, message, ref, seq)));
     }
 
     private void updateStats() {

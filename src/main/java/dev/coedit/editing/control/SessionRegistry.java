@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  * into the endpoints; without a container {@link dev.coedit.Coedit#startWithoutContainer} makes it. Every connection
  * is registered on open and forgotten on every way out (close, error, idle timeout, shutdown).
  *
- * <p>Documents stay in memory for the life of the process.
+ * <p>Documents live in the {@link Journal} (the database); a document is loaded into a {@link Room} when someone
+ * opens it and leaves memory once nobody has used it for a while.
  */
 @ApplicationScoped
 public class SessionRegistry {
@@ -45,6 +46,11 @@ public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
 
     private CoeditConfig config;
+    /** In a container, CDI gives the one the storage package produces from the configured DataSource. */
+    @jakarta.inject.Inject
+    Journal journal;
+    /** Closed at shutdown, after the last connection: what is queued gets written. */
+    private AutoCloseable journalResource;
     private Security security;
     private ExecutorService workers;
     private ScheduledExecutorService timers;
@@ -63,9 +69,15 @@ public class SessionRegistry {
     protected SessionRegistry() {
     }
 
-    /** Without a container: configured and started at once. */
-    public SessionRegistry(CoeditConfig config) {
+    /**
+     * Without a container: configured and started at once.
+     *
+     * @param journal where documents are kept, closed by {@link #shutdown()}
+     */
+    public SessionRegistry(CoeditConfig config, Journal journal, AutoCloseable journalResource) {
         this.config = config;
+        this.journal = journal;
+        this.journalResource = journalResource;
         start();
     }
 
@@ -73,6 +85,9 @@ public class SessionRegistry {
     void start() {
         if (config == null) {
             config = CoeditConfig.forContainer(SessionRegistry.class.getClassLoader());
+        }
+        if (journal == null) {
+            throw new IllegalStateException("no Journal: CDI did not inject one and none was given");
         }
         security = new Security(config.security(), config.allowedOrigins(), Clock.systemUTC());
         Security.LOG.info(() -> "Coedit security: " + config.security());
@@ -82,6 +97,8 @@ public class SessionRegistry {
         long ping = config.pingInterval().toMillis();
         timers.scheduleWithFixedDelay(this::heartbeat, ping, ping, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::publish, 250, 250, TimeUnit.MILLISECONDS);
+        long sweep = Math.max(1_000, config.storage().evictAfter().toMillis() / 4);
+        timers.scheduleWithFixedDelay(this::evictIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     public CoeditConfig config() {
@@ -143,6 +160,42 @@ public class SessionRegistry {
         changes.incrementAndGet();
         whenExpired(who, () -> connection.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), expired(who)));
         return connection;
+    }
+
+    /** A room that loads its document from the journal as its first task; dropped from the map if it fails. */
+    private Room newRoom(String documentId, String creator) {
+        java.util.concurrent.atomic.AtomicReference<Room> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Room room = new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
+                new SerialExecutor(workers), this::runOffContainerThread, this::touched, () -> {
+                    Room failed = self.get();
+                    if (failed != null && rooms.remove(documentId, failed)) {
+                        LOG.warning(() -> "document " + documentId + " left memory after a storage failure; it is"
+                                + " loaded again on the next connection");
+                        changes.incrementAndGet();
+                    }
+                });
+        self.set(room);
+        return room;
+    }
+
+    /** Drops documents nobody has used for {@code evict.after.ms}; they are loaded again when someone comes back. */
+    private void evictIdle() {
+        long now = System.nanoTime();
+        java.time.Duration idle = config.storage().evictAfter();
+        for (String id : rooms.keySet()) {
+            rooms.computeIfPresent(id, (k, room) -> {
+                if (room.evictable(now, idle)) {
+                    changes.incrementAndGet();
+                    return null;
+                }
+                return room;
+            });
+        }
+    }
+
+    /** How many documents are in memory now. */
+    public int documentsInMemory() {
+        return rooms.size();
     }
 
     /**
@@ -238,6 +291,13 @@ public class SessionRegistry {
         // Whatever the container has not reported closed by now is forgotten too: nothing outlives the application.
         for (Connection c : connections.values()) {
             c.closed();
+        }
+        if (journalResource != null) {
+            try {
+                journalResource.close(); // writes what is still queued
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing the document storage failed", e);
+            }
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
         @JsonbSubtype(alias = "hello", type = ClientMessage.Hello.class),
         @JsonbSubtype(alias = "submit", type = ClientMessage.Submit.class),
         @JsonbSubtype(alias = "caret", type = ClientMessage.Caret.class),
-        @JsonbSubtype(alias = "access", type = ClientMessage.Access.class)
+        @JsonbSubtype(alias = "access", type = ClientMessage.Access.class),
+        @JsonbSubtype(alias = "history", type = ClientMessage.History.class),
+        @JsonbSubtype(alias = "fetch", type = ClientMessage.Fetch.class)
 })
 public sealed interface ClientMessage {
 
@@ -120,6 +122,34 @@ public sealed interface ClientMessage {
             if (role == null || !ROLES.contains(role)) {
                 return role == null ? "access.role is missing"
                         : "access.role must be viewer, editor, owner or none, was \"" + clip(role) + "\"";
+            }
+            return checkRef(ref);
+        }
+    }
+
+    /**
+     * Asks for the document's history: up to {@code limit} versions (default 50, at most 200) older than
+     * {@code before} (default: from the newest), newest first.
+     */
+    record History(Long before, Integer limit, String ref) implements ClientMessage {
+        @Override
+        public String problem() {
+            if (before != null && before < 1) {
+                return "history.before must be 1 or more, was " + before;
+            }
+            if (limit != null && limit < 1) {
+                return "history.limit must be 1 or more, was " + limit;
+            }
+            return checkRef(ref);
+        }
+    }
+
+    /** Asks for the text of the document at one version of its history. */
+    record Fetch(Long version, String ref) implements ClientMessage {
+        @Override
+        public String problem() {
+            if (version == null || version < 0) {
+                return version == null ? "fetch.version is missing" : "fetch.version must be 0 or more, was " + version;
             }
             return checkRef(ref);
         }

@@ -25,7 +25,9 @@ public enum ErrorCode {
     /** The connection's role is viewer: submits are refused and the document is unchanged. */
     READ_ONLY,
     /** Only an owner may change access, and a document keeps at least one owner. */
-    FORBIDDEN;
+    FORBIDDEN,
+    /** The document's storage cannot answer now (history, or a version of it); try again later. */
+    UNAVAILABLE;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

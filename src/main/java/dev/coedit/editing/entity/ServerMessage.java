@@ -17,7 +17,9 @@ import java.util.List;
         @JsonbSubtype(alias = "left", type = ServerMessage.Left.class),
         @JsonbSubtype(alias = "error", type = ServerMessage.Error.class),
         @JsonbSubtype(alias = "role", type = ServerMessage.RoleChanged.class),
-        @JsonbSubtype(alias = "access", type = ServerMessage.Access.class)
+        @JsonbSubtype(alias = "access", type = ServerMessage.Access.class),
+        @JsonbSubtype(alias = "history", type = ServerMessage.History.class),
+        @JsonbSubtype(alias = "version", type = ServerMessage.VersionText.class)
 })
 public sealed interface ServerMessage {
 
@@ -68,6 +70,21 @@ public sealed interface ServerMessage {
      * resumed's {@code access}.)
      */
     record Access(String documentId, java.util.Map<String, String> rules) implements ServerMessage {
+    }
+
+    /** The answer to {@code history}: stored versions, newest first; {@code ref} echoes the request's. */
+    record History(String documentId, List<Version> versions, String ref) implements ServerMessage {
+    }
+
+    /**
+     * One version of a document: who made it ({@code clientId}, and {@code author}, their display name then), when
+     * ({@code time}, ISO-8601 UTC), and how many code points it inserted and deleted.
+     */
+    record Version(long version, String time, String clientId, String author, int inserted, int deleted) {
+    }
+
+    /** The answer to {@code fetch}: the document's text at {@code version}. */
+    record VersionText(String documentId, long version, String text, String ref) implements ServerMessage {
     }
 
     /**

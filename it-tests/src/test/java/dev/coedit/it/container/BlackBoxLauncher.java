@@ -5,12 +5,12 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
-import dev.coedit.it.support.ServerUnderTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -25,15 +25,26 @@ final class BlackBoxLauncher {
     }
 
     /**
-     * Every *IT class under dev.coedit.it but this package, the ones that test the standalone jar itself, and the
-     * packaging checks, which read the built files rather than a server.
+     * Every *IT class under dev.coedit.it but this package, the ones that test the standalone jar itself, the
+     * packaging checks, which read the built files rather than a server, and the Secured*IT classes, which need a
+     * server that requires tokens.
      */
-    static List<String> classNames() {
+    static List<String> openClassNames() {
+        return classNames(includeClassNamePatterns(".*IT"),
+                excludeClassNamePatterns("dev\\.coedit\\.it\\.container\\..*", ".*\\.StandaloneServerIT",
+                        "dev\\.coedit\\.it\\.packaging\\..*", ".*\\.Secured[A-Za-z]*IT"));
+    }
+
+    /** The Secured*IT classes outside this package: for a deployment that requires signed tokens. */
+    static List<String> securedClassNames() {
+        return classNames(includeClassNamePatterns(".*\\.Secured[A-Za-z]*IT"),
+                excludeClassNamePatterns("dev\\.coedit\\.it\\.container\\..*"));
+    }
+
+    private static List<String> classNames(ClassNameFilter... filters) {
         TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectPackage("dev.coedit.it"))
-                .filters(includeClassNamePatterns(".*IT"),
-                        excludeClassNamePatterns("dev\\.coedit\\.it\\.container\\..*", ".*\\.StandaloneServerIT",
-                                "dev\\.coedit\\.it\\.packaging\\..*"))
+                .filters(filters)
                 .build());
         List<String> names = new ArrayList<>();
         for (TestIdentifier engine : plan.getRoots()) {
@@ -47,10 +58,10 @@ final class BlackBoxLauncher {
         return names;
     }
 
-    /** One class, with {@code coedit.it.url} pointing at {@code base} while it runs. */
-    static TestExecutionSummary run(String className, URI base) {
-        String before = System.getProperty(ServerUnderTest.URL_PROPERTY);
-        System.setProperty(ServerUnderTest.URL_PROPERTY, base.toString());
+    /** One class, with the system property {@code urlProperty} pointing at {@code base} while it runs. */
+    static TestExecutionSummary run(String className, String urlProperty, URI base) {
+        String before = System.getProperty(urlProperty);
+        System.setProperty(urlProperty, base.toString());
         try {
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
@@ -58,9 +69,9 @@ final class BlackBoxLauncher {
             return summary.getSummary();
         } finally {
             if (before == null) {
-                System.clearProperty(ServerUnderTest.URL_PROPERTY);
+                System.clearProperty(urlProperty);
             } else {
-                System.setProperty(ServerUnderTest.URL_PROPERTY, before);
+                System.setProperty(urlProperty, before);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.coedit.it.support.ServerUnderTest;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -26,7 +27,7 @@ class BlackBoxSuiteIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Deployments.war();
+        return Deployments.openWar();
     }
 
     @ArquillianResource
@@ -37,12 +38,12 @@ class BlackBoxSuiteIT {
         URI base = Ws.loopback(url);
         Duration warmUp = Ws.awaitReady(base, Duration.ofSeconds(120));
         System.out.println("[" + System.getProperty("coedit.container") + "] ready after " + warmUp.toMillis() + " ms");
-        List<String> classes = BlackBoxLauncher.classNames();
+        List<String> classes = BlackBoxLauncher.openClassNames();
         System.out.println("[" + System.getProperty("coedit.container") + "] " + classes + " against " + base);
         assertFalse(classes.isEmpty(), "found no black-box classes");
         return classes.stream().map(name -> DynamicTest.dynamicTest(name.substring(name.lastIndexOf('.') + 1), () -> {
             long t = System.nanoTime();
-            TestExecutionSummary s = BlackBoxLauncher.run(name, base);
+            TestExecutionSummary s = BlackBoxLauncher.run(name, ServerUnderTest.URL_PROPERTY, base);
             System.out.printf("SUITE-CLASS %-32s %6d ms found %d ok %d failed %d aborted %d skipped %d%n",
                     name.substring(name.lastIndexOf('.') + 1), (System.nanoTime() - t) / 1_000_000,
                     s.getTestsFoundCount(), s.getTestsSucceededCount(), s.getTotalFailureCount(),

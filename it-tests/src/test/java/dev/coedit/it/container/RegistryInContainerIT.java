@@ -31,7 +31,7 @@ class RegistryInContainerIT {
 
     @Deployment
     static WebArchive war() {
-        WebArchive war = Deployments.war()
+        WebArchive war = Deployments.openWar()
                 .addClasses(Deployments.class, RegistryInContainerIT.class, Ws.class, IdentityProbeEndpoint.class);
         return war;
     }

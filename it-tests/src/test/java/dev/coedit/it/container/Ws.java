@@ -26,9 +26,9 @@ public final class Ws implements AutoCloseable {
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final Session session;
 
-    private Ws(URI uri) throws Exception {
+    private Ws(URI uri, List<String> subprotocols) throws Exception {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
-                .preferredSubprotocols(List.of("coedit.v1")).build();
+                .preferredSubprotocols(subprotocols).build();
         session = CLIENT.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session s, EndpointConfig c) {
@@ -43,7 +43,12 @@ public final class Ws implements AutoCloseable {
     }
 
     public static Ws open(URI uri) throws Exception {
-        return new Ws(uri);
+        return new Ws(uri, List.of("coedit.v1"));
+    }
+
+    /** With these subprotocols, e.g. {@code coedit.v1} and a {@code coedit.token.<jwt>} entry. */
+    public static Ws open(URI uri, List<String> subprotocols) throws Exception {
+        return new Ws(uri, subprotocols);
     }
 
     public Session session() {
@@ -81,6 +86,11 @@ public final class Ws implements AutoCloseable {
      * waits; the suite measures the product, not that warm-up.
      */
     public static Duration awaitReady(URI http, Duration bound) throws Exception {
+        return awaitReady(http, bound, List.of("coedit.v1"));
+    }
+
+    /** As {@link #awaitReady(URI, Duration)}, connecting with these subprotocols (a token for a secured server). */
+    public static Duration awaitReady(URI http, Duration bound, List<String> subprotocols) throws Exception {
         long start = System.nanoTime();
         long end = start + bound.toNanos();
         Throwable last = null;
@@ -92,7 +102,8 @@ public final class Ws implements AutoCloseable {
                 if (status != 200) {
                     throw new IllegalStateException("edit.html answered " + status);
                 }
-                try (Ws doc = open(ws(http, "docs/warm-up")); Ws lobby = open(ws(http, "lobby"))) {
+                try (Ws doc = open(ws(http, "docs/warm-up"), subprotocols);
+                     Ws lobby = open(ws(http, "lobby"), subprotocols)) {
                     doc.send("{\"type\":\"hello\",\"clientId\":\"warm-up\"}");
                     doc.expect("snapshot");
                     lobby.expect("documents");

@@ -1,0 +1,83 @@
+package dev.coedit.storage;
+
+import dev.coedit.CoeditConfig;
+import dev.coedit.StorageConfig;
+import dev.coedit.editing.control.Journal;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+/**
+ * The document storage of a deployment in Payara or WildFly: the container's DataSource under the JNDI name of the
+ * {@code datasource} setting, or else the first of {@link StorageConfig#CONTAINER_DATASOURCES} that exists, or else
+ * (none configured) an embedded H2 database in the data folder. CDI makes one per application and gives its
+ * {@link Journal} to the registry; server-config/ shows how to configure the DataSource.
+ */
+@ApplicationScoped
+public class ContainerStorage {
+
+    private static final Logger LOG = Logger.getLogger(ContainerStorage.class.getName());
+
+    private DocumentStore store;
+    private Journal journal;
+
+    @PostConstruct
+    void open() {
+        CoeditConfig config = CoeditConfig.forContainer(ContainerStorage.class.getClassLoader());
+        StorageConfig storage = config.storage();
+        DocumentStore.Builder builder = DocumentStore.builder().snapshotEvery(storage.snapshotEvery())
+                .syncEveryCommit(storage.fsync());
+        List<String> names = storage.dataSource() != null ? List.of(storage.dataSource())
+                : StorageConfig.CONTAINER_DATASOURCES;
+        List<String> tried = new ArrayList<>();
+        DataSource found = null;
+        String foundName = null;
+        for (String name : names) {
+            try {
+                Object o = new InitialContext().lookup(name);
+                if (o instanceof DataSource ds) {
+                    found = ds;
+                    foundName = name;
+                    break;
+                }
+                tried.add(name + " (not a DataSource)");
+            } catch (NamingException e) {
+                tried.add(name);
+            }
+        }
+        if (found != null) {
+            builder.dataSource(found, foundName);
+        } else if (storage.dataSource() != null) {
+            throw new StorageException(StorageException.Reason.UNAVAILABLE, "the DataSource " + storage.dataSource()
+                    + " named by the datasource setting is not in JNDI");
+        } else if (storage.dbUrl() != null) {
+            builder.jdbcUrl(storage.dbUrl(), storage.dbUser(), storage.dbPassword());
+        } else {
+            builder.dataFolder(config.dataDir());
+        }
+        store = builder.open();
+        journal = new StoreJournal(store);
+        String where = store.databaseName() + (found == null ? " (no DataSource at " + tried + ")" : "");
+        LOG.info(() -> "Coedit documents in " + where);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Journal journal() {
+        return journal;
+    }
+
+    @PreDestroy
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}
