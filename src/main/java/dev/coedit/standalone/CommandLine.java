@@ -16,7 +16,7 @@ sealed interface CommandLine {
 
     String USAGE = """
             Usage: java -jar coedit-standalone.jar [--host HOST] [--port PORT] [--data-dir DIR] [--tls-keystore FILE]
-                                                   [--auth open|jwt]
+                                                   [--auth open|jwt] [--db-url JDBC-URL]
 
               --host HOST           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
               --port PORT           port to listen on, 0 for any free port (default 8080)
@@ -26,6 +26,9 @@ sealed interface CommandLine {
               --auth open|jwt       who may connect (default open): open = no sign-in, only on 127.0.0.1;
                                     jwt = signed tokens, the key from COEDIT_JWT_SECRET (HS256) or
                                     COEDIT_JWT_PUBLIC_KEY (a PEM file, RS256)
+              --db-url URL          keep documents in this database, e.g. jdbc:postgresql://host/coedit
+                                    (user and password from COEDIT_DB_USER and COEDIT_DB_PASSWORD); by
+                                    default an embedded H2 database in the data folder
               --help                show this help
 
             Every setting can also be given as a system property (-Dcoedit.port=8081) or an environment
@@ -52,6 +55,7 @@ sealed interface CommandLine {
         Path dataDir = null;
         Path tlsKeystore = null;
         String auth = null;
+        String dbUrl = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -62,7 +66,7 @@ sealed interface CommandLine {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (!List.of("--host", "--port", "--data-dir", "--tls-keystore", "--auth").contains(name)) {
+            if (!List.of("--host", "--port", "--data-dir", "--tls-keystore", "--auth", "--db-url").contains(name)) {
                 throw new UsageException("unknown flag " + name + " (see --help)");
             }
             String value;
@@ -79,15 +83,21 @@ sealed interface CommandLine {
                 case "--data-dir" -> dataDir = dataDir(value);
                 case "--tls-keystore" -> tlsKeystore = dataDir(value);
                 case "--auth" -> auth = value;
+                case "--db-url" -> dbUrl = value;
                 default -> throw new IllegalStateException("flag " + name + " passed the check above");
             }
         }
 
         CoeditConfig config;
         try {
-            if (auth != null) {
+            if (auth != null || dbUrl != null) {
                 properties = (Properties) properties.clone();
-                properties.setProperty("coedit.auth", auth);
+                if (auth != null) {
+                    properties.setProperty("coedit.auth", auth);
+                }
+                if (dbUrl != null) {
+                    properties.setProperty("coedit.db.url", dbUrl);
+                }
             }
             config = CoeditConfig.from(properties, env);
         } catch (InvalidPathException e) { // an IllegalArgumentException too, without the setting's name

@@ -79,6 +79,37 @@ class CommandLineTest {
     }
 
     @Test
+    void openModeIsTheDefaultAndOnlyOnLoopback() throws Exception {
+        assertEquals(List.of("open"), serve(List.of(), NO_PROPERTIES, NO_ENV).security().auth());
+        assertEquals("open mode (no sign-in) is only allowed on 127.0.0.1, and --host is 0.0.0.0: use --auth jwt with"
+                + " COEDIT_JWT_SECRET, or --host 127.0.0.1", failure("--host", "0.0.0.0"));
+    }
+
+    @Test
+    void signedTokensNeedAKeyAndThenMayListenAnywhere() throws Exception {
+        assertEquals("auth jwt needs one key: set jwt.secret (COEDIT_JWT_SECRET) or jwt.public.key (a PEM file with an"
+                + " RSA public key), not both (check the COEDIT_* environment variables and -Dcoedit.*)",
+                failure("--auth", "jwt"));
+        CoeditConfig config = serve(List.of("--auth", "jwt", "--host", "0.0.0.0"), NO_PROPERTIES,
+                Map.of("COEDIT_JWT_SECRET", "0123456789abcdef0123456789abcdef"));
+        assertEquals(List.of("jwt"), config.security().auth());
+        assertFalse(config.security().toString().contains("0123456789abcdef"), "the secret is not logged");
+        assertEquals("jwt.secret must be at least 32 bytes (256 bits) for HS256 (check the COEDIT_* environment"
+                + " variables and -Dcoedit.*)", failureWith(Map.of("COEDIT_JWT_SECRET", "short"), "--auth", "jwt"));
+    }
+
+    @Test
+    void theDatabaseComesFromAFlagOrTheEnvironmentAndThePasswordOnlyFromTheEnvironment() throws Exception {
+        CoeditConfig config = serve(List.of("--db-url", "jdbc:postgresql://127.0.0.1/coedit"), NO_PROPERTIES,
+                Map.of("COEDIT_DB_USER", "coedit", "COEDIT_DB_PASSWORD", "s3cret"));
+        assertEquals("jdbc:postgresql://127.0.0.1/coedit", config.storage().dbUrl());
+        assertEquals("coedit", config.storage().dbUser());
+        assertEquals("s3cret", config.storage().dbPassword());
+        assertFalse(config.storage().toString().contains("s3cret"));
+        assertEquals(null, serve(List.of(), NO_PROPERTIES, NO_ENV).storage().dbUrl(), "H2 in the data folder");
+    }
+
+    @Test
     void anUnknownFlagIsNamed() {
         assertEquals("unknown flag --prot (see --help)", failure("--prot", "8080"));
         assertEquals("unknown flag --bogus (see --help)", failure("--bogus=1"));
@@ -130,6 +161,12 @@ class CommandLineTest {
     private static CoeditConfig serve(List<String> args, Properties properties, Map<String, String> env)
             throws UsageException {
         return assertInstanceOf(CommandLine.Serve.class, CommandLine.parse(args, properties, env)).config();
+    }
+
+    private static String failureWith(Map<String, String> env, String... args) {
+        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse(List.of(args), NO_PROPERTIES,
+                env));
+        return e.getMessage();
     }
 
     private static String failure(String... args) {

@@ -2,7 +2,6 @@ package dev.coedit.editing.control;
 
 import dev.coedit.CoeditConfig;
 import dev.coedit.security.control.Security;
-import dev.coedit.security.entity.AccessRules;
 import dev.coedit.security.entity.Identity;
 import dev.coedit.security.entity.Role;
 import jakarta.annotation.PostConstruct;
@@ -139,22 +138,20 @@ public class SessionRegistry {
             return null;
         }
         Identity who = admission.identity();
-        Room room = rooms.computeIfAbsent(documentId, id -> new Room(id,
-                new DocumentAuthority("", 0, config.historyWindow()),
-                AccessRules.forNewDocument(who.user(), config.security().defaultRole()),
-                new SerialExecutor(workers), this::touched));
-        if (room.roleOf(who).isEmpty()) {
-            admission.release();
-            Security.refuse(session, "docs/" + documentId, admission.address(), "user " + who.user(),
-                    CloseReason.CloseCodes.VIOLATED_POLICY, "user " + who.user() + " has no access to document "
-                            + documentId);
-            return null;
-        }
+        // Attached inside compute: eviction (computeIfPresent) cannot drop a room between lookup and attach.
+        Room room = rooms.compute(documentId, (id, existing) -> {
+            Room r = existing != null ? existing : newRoom(id, who.user());
+            r.attach();
+            return r;
+        });
         // No per-session idle timeout: the heartbeat (keepAlive) enforces it, since the server's own pings restart the
         // container's timer; and on Tyrus, setting it here races with the timer's first run, which then closes the
         // brand-new session as idle.
         session.setMaxTextMessageBufferSize(config.maxMessageBytes());
         Connection connection = new Connection(session, room, this, admission);
+        // After the load (the room's first task): a user without access, or a document that cannot be loaded, is
+        // refused before any message is answered.
+        room.execute(() -> room.admit(connection));
         connections.put(connection.connectionId(), connection);
         opened.incrementAndGet();
         changes.incrementAndGet();
