@@ -200,6 +200,8 @@ export class OtClient {
  *   pending(count)        the number of unacknowledged local edits changed
  *   role(role)            what this editor may do: 'viewer' (read only), 'editor' or 'owner'
  *   access(rules)         the document's access rules, for owners: {user or '*': role or 'none'}
+ *   history(versions)     the answer to requestHistory: [{version, time, clientId, author, inserted, deleted}]
+ *   version(v, text)      the answer to fetchVersion
  *
  * Sends are paced under the server's rate limit (100 messages a second, bursts of 200) by a token bucket:
  * at most `rate` a second with bursts of `burst`. A submit waiting for a token stays in flight: when it goes out it
@@ -309,6 +311,20 @@ export class ProtocolClient {
     this.#drain();
   }
 
+  /** Asks for the history, newest first: versions before `before` (all when null), at most `limit`. */
+  requestHistory(before = null, limit = 50) {
+    const m = { type: 'history', limit };
+    if (before != null) {
+      m.before = before;
+    }
+    this.#send(m);
+  }
+
+  /** Asks for the document's text at one version of its history. */
+  fetchVersion(version) {
+    this.#send({ type: 'fetch', version });
+  }
+
   /** An owner gives `user` ('*' for everyone else signed in) a role: viewer, editor, owner or none. */
   setAccess(user, role) {
     this.#send({ type: 'access', user, role });
@@ -330,6 +346,12 @@ export class ProtocolClient {
         break;
       case 'access':
         this.events.access?.(message.rules ?? {});
+        break;
+      case 'history':
+        this.events.history?.(message.versions ?? []);
+        break;
+      case 'version':
+        this.events.version?.(message.version, message.text);
         break;
       case 'ack':
         this.#ack(message);

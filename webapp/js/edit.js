@@ -3,6 +3,7 @@
 // the server is set with textContent.
 
 import { CollabEditor } from './editor.js';
+import * as ot from './ot.js';
 import { ProtocolClient } from './client.js';
 import { ReconnectingSocket, channelUrl } from './connection.js';
 import { protocolsForPage, withTokenUrl } from './auth.js';
@@ -153,6 +154,8 @@ async function main() {
         renderStatus();
       },
       access: (rules) => renderAccess(rules),
+      history: (versions) => renderHistory(versions),
+      version: (version, text) => showVersion(version, text),
     },
   });
 
@@ -232,6 +235,40 @@ async function main() {
     document.body.dataset.role = role;
   }
 
+  /** The history panel: the stored versions, newest first; one click shows a version, and it can be restored. */
+  let shownVersion = null;
+
+  function renderHistory(versions) {
+    const items = versions.map((v) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.version = String(v.version);
+      const when = document.createElement('span');
+      when.className = 'when';
+      when.textContent = `v${v.version} · ${new Date(v.time).toLocaleString()}`;
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = v.author || v.clientId;
+      const size = document.createElement('span');
+      size.className = 'size';
+      size.textContent = `+${v.inserted} −${v.deleted}`;
+      button.append(when, who, size);
+      button.addEventListener('click', () => client.fetchVersion(v.version));
+      li.append(button);
+      return li;
+    });
+    $('history-list').replaceChildren(...items);
+    $('history-empty').hidden = items.length > 0;
+  }
+
+  function showVersion(version, text) {
+    shownVersion = { version, text };
+    $('history-preview-title').textContent = `Version ${version}`;
+    $('history-preview').textContent = text;
+    $('history-restore').hidden = client.role === 'viewer';
+  }
+
   /** The access rules, for owners: who has which role; '*' is everyone else who is signed in. */
   function renderAccess(rules) {
     const items = Object.entries(rules).map(([user, role]) => {
@@ -263,7 +300,7 @@ async function main() {
     switch (socketStatus.state) {
       case 'open':
         if (client.live) {
-          text = 'Connected';
+          text = client.role === 'viewer' ? 'Connected — read only' : 'Connected';
           kind = STATUS_KIND.ok;
         } else {
           text = client.text == null ? 'Loading the document…' : 'Catching up…';
@@ -321,6 +358,23 @@ async function main() {
 
   $('me').addEventListener('click', changeIdentity);
   $('share').addEventListener('click', () => $('access').showModal());
+  $('history-open').addEventListener('click', () => {
+    shownVersion = null;
+    $('history-preview-title').textContent = 'Pick a version';
+    $('history-preview').textContent = '';
+    $('history-restore').hidden = true;
+    client.requestHistory();
+    $('history').showModal();
+  });
+  $('history-restore').addEventListener('click', () => {
+    if (shownVersion == null || client.text == null || client.role === 'viewer') {
+      return;
+    }
+    // A new edit that turns today's text into the old one: everyone sees it, and it is in the history too.
+    editor.applyAsLocal(ot.diff(client.text, shownVersion.text));
+    $('history').close();
+    editor.focus();
+  });
   $('access-form').addEventListener('submit', (event) => {
     const user = $('access-user').value.trim();
     if (event.submitter?.value === 'apply' && user !== '') {
@@ -358,6 +412,7 @@ async function main() {
     goOffline: (ms = Infinity) => socket.hold(ms),
     goOnline: () => socket.resume(),
     role: () => client.role,
+    openHistory: () => $('history-open').click(),
     editable: () => editor.editable,
   };
 

@@ -259,6 +259,14 @@ export class CollabEditor {
     this.#dispatchRemote(op, author);
   }
 
+  /**
+   * An edit made here on purpose, as if typed: restoring an old version. It goes to the client like any local
+   * change (and can be undone). The op is on the editor's current text.
+   */
+  applyAsLocal(op) {
+    this.view.dispatch({ changes: opToChanges(op, this.view.state.doc), userEvent: 'input.restore' });
+  }
+
   /** Shows the others' carets as the client knows them now. */
   refreshCarets() {
     if (this.deferred != null) {

@@ -25,7 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * IME composition and text insertion through the DevTools protocol, and a look at what the page shows. The page's
  * test hooks ({@code window.coeditTest}) tell its state; every wait is bounded and says what it saw on failure.
  */
-final class EditorPage {
+public final class EditorPage {
 
     static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -42,11 +42,17 @@ final class EditorPage {
      * after its first visit), and waits until the document is loaded.
      */
     static EditorPage open(ChromeDriver driver, URI base, String documentId, String name, String color) {
+        return open(driver, base, documentId, name, color, "");
+    }
+
+    /** As {@link #open(ChromeDriver, URI, String, String, String)}, with more of the page's query, like "&token-url=/t". */
+    static EditorPage open(ChromeDriver driver, URI base, String documentId, String name, String color,
+            String moreQuery) {
         driver.get(base.resolve("index.html").toString());
         driver.executeScript("localStorage.setItem('coedit.identity', JSON.stringify({name: arguments[0], "
                 + "color: arguments[1]}))", name, color);
-        driver.get(base.resolve("edit.html?doc=" + URLEncoder.encode(documentId, StandardCharsets.UTF_8))
-                .toString());
+        driver.get(base.resolve("edit.html?doc=" + URLEncoder.encode(documentId, StandardCharsets.UTF_8)
+                + moreQuery).toString());
         EditorPage page = new EditorPage(driver, name);
         page.await("the document to load", page::isLive);
         return page;
