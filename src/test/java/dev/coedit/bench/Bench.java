@@ -34,6 +34,7 @@ public final class Bench {
     private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (https?)://(\\S+?)/coedit/?$");
 
     private static final String SHARED_CONTAINER = "org.glassfish.tyrus.client.sharedContainer";
+    private static final String JSON_PROVIDER = "jakarta.json.provider";
 
     private Bench() {
     }
@@ -61,6 +62,14 @@ public final class Bench {
         Files.createDirectories(o.out());
         // Every Tyrus client of this JVM, CoeditClient's included, on one shared transport.
         String shared = System.setProperty(SHARED_CONTAINER, "true");
+        // dev.coedit.editing.entity.Json calls jakarta.json.Json.createReader for every message, which looks the
+        // JSON-P provider up through ServiceLoader each time: on this JVM's class path of a hundred jars that
+        // cost the load generator more than everything else. Naming the provider skips the scan (the server is
+        // left as it is; --server-java-opts can do the same there).
+        String provider = System.getProperty(JSON_PROVIDER);
+        if (provider == null) {
+            System.setProperty(JSON_PROVIDER, "org.eclipse.parsson.JsonProviderImpl");
+        }
         Map<String, Object> machine = machine(o);
         String pinning = "none";
         ChildProcess server = null;
@@ -118,6 +127,9 @@ public final class Bench {
             }
             if (raw != null) {
                 raw.close();
+            }
+            if (provider == null) {
+                System.clearProperty(JSON_PROVIDER);
             }
             if (shared == null) {
                 System.clearProperty(SHARED_CONTAINER);
@@ -184,11 +196,12 @@ public final class Bench {
                     String name = "large-" + o.largeMb() + "MB-" + (int) e[0] + "x" + fmt(e[1]);
                     p.put("scenario", name);
                     log(name + ": coedit, " + o.largeMb() + " MB document");
+                    // Closed loop, so that thousands of acks make the difference of two medians meaningful.
                     p.put("coedit", repeat(o, () -> load.run(new Load.Shape(name, Load.Target.COEDIT, 1, (int) e[0],
-                            e[1], 0, d, chars, rawSkip))));
+                            0, e[1], d, chars, rawSkip))));
                     log(name + ": coedit, empty document (control)");
                     p.put("control", repeat(o, () -> load.run(new Load.Shape(name + "-control", Load.Target.COEDIT,
-                            1, (int) e[0], e[1], 0, d, 0, rawSkip))));
+                            1, (int) e[0], 0, e[1], d, 0, rawSkip))));
                     phases.add(p);
                 }
                 case "durable" -> {
@@ -277,7 +290,7 @@ public final class Bench {
     private static ChildProcess startCoedit(Options o, int core) throws IOException {
         Path data = o.out().resolve("data");
         Files.createDirectories(data);
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(o.serverJavaOpts());
         if (!o.serverFromClasspath() && Files.isRegularFile(o.jar())) {
             args.addAll(List.of("-jar", o.jar().toString()));
         } else {
@@ -331,6 +344,7 @@ public final class Bench {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenarios", List.copyOf(o.scenarios()));
         m.put("url", o.url() == null ? null : o.url().toString());
+        m.put("serverJavaOpts", o.serverJavaOpts());
         m.put("hot", o.hot().stream().map(h -> (int) h[0] + "x" + fmt(h[1])).toList());
         m.put("many", (int) o.many()[0] + "x" + (int) o.many()[1] + "x" + fmt(o.many()[2]));
         m.put("idle", o.idle());

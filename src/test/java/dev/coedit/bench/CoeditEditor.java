@@ -173,7 +173,7 @@ final class CoeditEditor implements Editor {
         synchronized (this) {
             ServerMessage message;
             try {
-                message = Json.readServer(text);
+                message = Frames.read(text);
             } catch (RuntimeException e) {
                 phase.error("unreadable server message");
                 return;

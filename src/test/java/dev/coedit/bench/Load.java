@@ -134,6 +134,8 @@ final class Load {
         f.put("ackLatencyMs", percentiles(phase.ackTotal));
         f.put("editToPeerLatencyMs", shape.perDoc > 1 ? percentiles(phase.peerTotal) : null);
         f.put("generatorLagMs", percentiles(phase.lagTotal));
+        // A load generator that used nearly its whole core, or typed late, measured itself as much as the server.
+        f.put("generatorSaturated", clientCpuTyping >= 85 || Phase.ms(phase.lagTotal, 99) > 100);
         f.put("serverCpuPercent", serverCpuTyping);
         f.put("clientCpuPercent", clientCpuTyping);
         f.put("serverRssMbMax", s.maxRssMb);

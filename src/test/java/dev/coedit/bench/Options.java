@@ -14,7 +14,7 @@ import java.util.Set;
 record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean serverFromClasspath, Path out,
         List<double[]> hot, double[] many, int idle, int idlePerDoc, int largeMb, double[] largeEditors,
         double[] durable, double[] fanout, Duration duration, Duration warmup, int repeat, boolean pin, boolean raw,
-        double deleteShare, boolean quick) {
+        double deleteShare, boolean quick, List<String> serverJavaOpts) {
 
     static final List<String> ALL = List.of("hot", "many", "idle", "large", "durable", "fanout");
 
@@ -27,11 +27,14 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
               --server-pid PID     with --url: read that process's CPU, RSS and heap
               --jar PATH           the standalone jar (default target/coedit-standalone.jar)
               --server-classpath   start the server from this JVM's class path instead of the jar
+              --server-java-opts S JVM options for the server we start, space-separated (e.g. "-Xmx512m")
               --out DIR            where results go (default target/bench/<timestamp>)
               --hot LIST           one document: editors x ops/s per editor (default 40x5,200x4)
               --many DxExR         documents x editors x ops/s (default 1000x3x2.5)
               --idle N             idle sessions (default 10000), --idle-per-doc N of them per document (10)
-              --large-mb N         size of the large document (default 10), --large-editors ExR (4x5)
+              --large-mb N         size of the large document (default 10); --large-editors ExC: E editors
+                                   typing again on every ack, at most C ops/s each (default 4x80), on it and
+                                   on an empty document
               --durable DxC        documents with one editor each, typing again on every ack, at most C ops/s
                                    each (default 200x80; the server's limit is 100 messages/s per connection)
               --fanout NxC         one room of N editors, closed loop at most C ops/s each (default 100x20)
@@ -56,7 +59,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
         int idle = 10_000;
         int idlePerDoc = 10;
         int largeMb = 10;
-        String largeEditors = "4x5";
+        String largeEditors = "4x80";
         String durable = "200x80";
         String fanout = "100x20";
         Duration duration = Duration.ofSeconds(20);
@@ -66,6 +69,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
         boolean raw = true;
         double deleteShare = 0.1;
         boolean quick = false;
+        List<String> serverJavaOpts = List.of();
         List<String> list = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--") && a.contains("=")) {
@@ -82,7 +86,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
             many = "20x3x2.5";
             idle = 200;
             largeMb = 1;
-            largeEditors = "3x5";
+            largeEditors = "3x50";
             durable = "10x50";
             fanout = "12x20";
             duration = Duration.ofMillis(1500);
@@ -111,6 +115,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
                             }
                         }
                         case "--url" -> url = URI.create(v);
+                        case "--server-java-opts" -> serverJavaOpts = List.of(v.trim().split("\\s+"));
                         case "--server-pid" -> serverPid = Long.parseLong(v);
                         case "--jar" -> jar = Path.of(v);
                         case "--out" -> out = Path.of(v);
@@ -140,7 +145,8 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
         }
         return new Options(scenarios, url, serverPid, jar, fromClasspath, out, hots, sizes(many, 3, "--many"), idle,
                 idlePerDoc, largeMb, sizes(largeEditors, 2, "--large-editors"), sizes(durable, 2, "--durable"),
-                sizes(fanout, 2, "--fanout"), duration, warmup, Math.max(1, repeat), pin, raw, deleteShare, quick);
+                sizes(fanout, 2, "--fanout"), duration, warmup, Math.max(1, repeat), pin, raw, deleteShare, quick,
+                serverJavaOpts.stream().filter(x -> !x.isBlank()).toList());
     }
 
     private static double[] sizes(String v, int n, String flag) {

@@ -1,6 +1,5 @@
 package dev.coedit.bench;
 
-import dev.coedit.editing.entity.Json;
 import dev.coedit.editing.entity.ServerMessage;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -108,7 +107,7 @@ final class RawEditor implements Editor {
         long now = System.nanoTime();
         ServerMessage message;
         try {
-            message = Json.readServer(text);
+            message = Frames.read(text);
         } catch (RuntimeException e) {
             phase.error("unreadable raw frame");
             return;

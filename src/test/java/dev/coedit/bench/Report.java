@@ -46,7 +46,7 @@ final class Report {
         sb.append("Phases of ").append(o.get("durationSeconds")).append(" s, repeat ").append(o.get("repeat"))
                 .append(" (medians when > 1); typical op frame ").append(r.get("typicalOpFrameBytes"))
                 .append(" B; wall time ").append(r.get("wallSeconds")).append(" s\n\n");
-        sb.append(String.format(Locale.ROOT, "%-22s %-7s %6s %8s %8s %9s %17s %23s %6s %6s %5s%n", "scenario",
+        sb.append(String.format(Locale.ROOT, "%-22s %-7s %6s %8s %8s %9s %17s %23s %6s %7s %5s%n", "scenario",
                 "side", "conns", "edits/s", "acks/s", "frames/s", "ack p50/p99 ms", "peer p50/p95/p99/max ms",
                 "srvCPU", "cliCPU", "errs"));
         for (Map<String, Object> s : (List<Map<String, Object>>) r.get("scenarios")) {
@@ -69,6 +69,8 @@ final class Report {
                         e.get("extraMicrosPerOp")));
             }
         }
+        sb.append("\n* the load generator was saturated (CPU >= 85% of its core, or keystrokes more than 100 ms late):"
+                + " latencies there are an upper bound on the server's, throughput a lower bound.\n");
         sb.append("\nConvergence (every replica and a newcomer hold the same text): ")
                 .append(Boolean.TRUE.equals(r.get("convergencePassed")) ? "PASSED" : "FAILED").append('\n');
         for (Map<String, Object> s : (List<Map<String, Object>>) r.get("scenarios")) {
@@ -86,7 +88,8 @@ final class Report {
                     passed == null ? "----" : Boolean.TRUE.equals(passed) ? "PASS" : "FAIL", t.get("what"),
                     t.get("measured") == null ? "n/a" : Bench.fmt((Double) t.get("measured")), t.get("unit"),
                     t.get("target"), t.get("gap"),
-                    Boolean.TRUE.equals(t.get("sizeMatchesTarget")) ? "" : " [ran at " + t.get("ranAt") + "]"));
+                    (Boolean.TRUE.equals(t.get("sizeMatchesTarget")) ? "" : " [ran at " + t.get("ranAt") + "]")
+                            + (t.get("note") == null ? "" : " [" + t.get("note") + "]")));
         }
         return sb.toString();
     }
@@ -95,14 +98,15 @@ final class Report {
     private static void row(StringBuilder sb, String name, String side, Map<String, Object> p) {
         Map<String, Object> ack = (Map<String, Object>) p.get("ackLatencyMs");
         Map<String, Object> peer = (Map<String, Object>) p.get("editToPeerLatencyMs");
-        sb.append(String.format(Locale.ROOT, "%-22s %-7s %6s %8s %8s %9s %17s %23s %6s %6s %5s%n",
+        sb.append(String.format(Locale.ROOT, "%-22s %-7s %6s %8s %8s %9s %17s %23s %6s %7s %5s%n",
                 cut(name, 22), side.equals("rawBroadcast") ? "raw-bc" : side.equals("raw") ? "raw-" + (p.get("target")
                 .equals("raw_echo") ? "ec" : "ps") : side, n(p.get("connections")), n(p.get("editsPerSecond")),
                 n(p.get("acksPerSecond")), n(p.get("framesPerSecond")),
                 ack == null ? "-" : n(ack.get("p50")) + "/" + n(ack.get("p99")),
                 peer == null ? "-" : n(peer.get("p50")) + "/" + n(peer.get("p95")) + "/" + n(peer.get("p99")) + "/"
                         + n(peer.get("max")),
-                n(p.get("serverCpuPercent")), n(p.get("clientCpuPercent")), n(p.get("errorCount"))));
+                n(p.get("serverCpuPercent")), n(p.get("clientCpuPercent"))
+                        + (Boolean.TRUE.equals(p.get("generatorSaturated")) ? "*" : ""), n(p.get("errorCount"))));
     }
 
     @SuppressWarnings("unchecked")

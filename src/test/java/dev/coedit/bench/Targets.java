@@ -39,16 +39,16 @@ final class Targets {
             Map<String, Object> c = coedit(scenarios, "hot-" + ran);
             targets.add(below("hot-" + hotNames[i], "one document, " + hotNames[i].replace("x", " editors x ")
                     + " ops/s: edit-to-peer p99", ran, hotNames[i], hotBounds[i], "ms",
-                    c == null ? null : num(c, "editToPeerLatencyMs", "p99")));
+                    c == null ? null : num(c, "editToPeerLatencyMs", "p99"), saturated(c)));
         }
         String many = (int) o.many()[0] + "x" + (int) o.many()[1] + "x" + Bench.fmt(o.many()[2]);
         Map<String, Object> m = coedit(scenarios, "many-" + many);
         targets.add(below("many-1000x3x2.5", "1,000 documents x 3 editors x 2.5 ops/s: edit-to-peer p99", many,
-                "1000x3x2.5", 100, "ms", m == null ? null : num(m, "editToPeerLatencyMs", "p99")));
+                "1000x3x2.5", 100, "ms", m == null ? null : num(m, "editToPeerLatencyMs", "p99"), saturated(m)));
         Map<String, Object> idle = coedit(scenarios, "idle-" + o.idle());
         Double perSession = idle == null ? null : num(idle, "heapBytesPerSession");
         targets.add(below("idle-10000", "10,000 idle sessions: heap per session", Integer.toString(o.idle()),
-                "10000", 20, "KB", perSession == null ? null : perSession / 1024));
+                "10000", 20, "KB", perSession == null ? null : perSession / 1024, null));
         String fan = (int) o.fanout()[0] + "x" + Bench.fmt(o.fanout()[1]);
         Map<String, Object> fs = scenario(scenarios, "fanout-" + fan);
         Double share = null;
@@ -56,11 +56,12 @@ final class Targets {
             share = n.doubleValue() * 100;
         }
         targets.add(atLeast("fanout-100", "fan-out to a room of 100: frames/s as a share of the raw baseline's "
-                + "(per-session sendText)", "room of " + (int) o.fanout()[0], "room of 100", 60, "%", share));
+                + "(per-session sendText)", "room of " + (int) o.fanout()[0], "room of 100", 60, "%", share,
+                saturated(fs == null ? null : (Map<String, Object>) fs.get("coedit"))));
         String dur = (int) o.durable()[0] + "x" + Bench.fmt(o.durable()[1]);
         Map<String, Object> d = coedit(scenarios, "durable-" + dur);
         targets.add(atLeast("durable", "durable acknowledged ops/s (documents in memory until the storage work "
-                + "lands)", dur, "any", 10_000, "ops/s", d == null ? null : num(d, "acksPerSecond")));
+                + "lands)", dur, "any", 10_000, "ops/s", d == null ? null : num(d, "acksPerSecond"), saturated(d)));
         String large = "large-" + o.largeMb() + "MB-" + (int) o.largeEditors()[0] + "x"
                 + Bench.fmt(o.largeEditors()[1]);
         Map<String, Object> ls = scenario(scenarios, large);
@@ -79,8 +80,14 @@ final class Targets {
         }
         targets.add(below("large-10MB", "one op on a " + o.largeMb() + " MB document (ack p50 on it minus ack p50 "
                 + "on an empty one; JMH gives the pure op)", o.largeMb() + " MB", "10 MB", 100, "µs",
-                extra == null ? null : Math.max(0, extra)));
+                extra == null ? null : Math.max(0, extra), null));
         results.put("targets", targets);
+    }
+
+    /** A note for a target whose phase saturated the load generator, or null. */
+    private static String saturated(Map<String, Object> phase) {
+        return phase != null && Boolean.TRUE.equals(phase.get("generatorSaturated")) ? "load generator saturated"
+                : null;
     }
 
     /** Coedit's figure divided by the raw baseline's, for throughput and latency. */
@@ -113,8 +120,9 @@ final class Targets {
     }
 
     private static Map<String, Object> below(String id, String what, String ran, String wanted, double bound,
-            String unit, Double measured) {
-        Map<String, Object> t = base(id, what, ran, wanted, "< " + Bench.fmt(bound) + " " + unit, measured, unit);
+            String unit, Double measured, String note) {
+        Map<String, Object> t = base(id, what, ran, wanted, "< " + Bench.fmt(bound) + " " + unit, measured, unit,
+                note);
         if (measured != null) {
             boolean ok = measured < bound;
             t.put("passed", ok);
@@ -126,8 +134,9 @@ final class Targets {
     }
 
     private static Map<String, Object> atLeast(String id, String what, String ran, String wanted, double bound,
-            String unit, Double measured) {
-        Map<String, Object> t = base(id, what, ran, wanted, ">= " + Bench.fmt(bound) + " " + unit, measured, unit);
+            String unit, Double measured, String note) {
+        Map<String, Object> t = base(id, what, ran, wanted, ">= " + Bench.fmt(bound) + " " + unit, measured, unit,
+                note);
         if (measured != null) {
             boolean ok = measured >= bound;
             t.put("passed", ok);
@@ -139,7 +148,7 @@ final class Targets {
     }
 
     private static Map<String, Object> base(String id, String what, String ran, String wanted, String target,
-            Double measured, String unit) {
+            Double measured, String unit, String note) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("id", id);
         t.put("what", what);
@@ -150,6 +159,7 @@ final class Targets {
         t.put("gap", measured == null ? "not measured" : null);
         t.put("ranAt", ran);
         t.put("sizeMatchesTarget", wanted.equals("any") || wanted.equals(ran));
+        t.put("note", note);
         return t;
     }
 
