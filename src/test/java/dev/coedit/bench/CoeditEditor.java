@@ -147,7 +147,8 @@ final class CoeditEditor implements Editor {
 
     @Override
     public synchronized void type() {
-        if (session == null || protocol.replica().isEmpty()) {
+        // A closed loop's next keystroke may have been scheduled just before the phase ended.
+        if (!phase.running || session == null || protocol.replica().isEmpty()) {
             return;
         }
         int length = protocol.replica().get().length();

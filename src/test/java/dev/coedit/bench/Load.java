@@ -139,7 +139,8 @@ final class Load {
         f.put("serverCpuPercent", serverCpuTyping);
         f.put("clientCpuPercent", clientCpuTyping);
         f.put("serverRssMbMax", s.maxRssMb);
-        f.put("serverHeapMbUsed", mb(ProcessStats.heapUsedBytes(pid, false)));
+        // After a full GC (jcmd GC.run): the live heap, not wherever the collector happened to be.
+        f.put("serverHeapMbUsed", mb(ProcessStats.heapUsedBytes(pid, true)));
         f.put("settled", settled);
         f.put("settleSeconds", round(settleSeconds));
         if (shape.target == Target.COEDIT) {

@@ -90,7 +90,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
             durable = "10x50";
             fanout = "12x20";
             duration = Duration.ofMillis(1500);
-            warmup = Duration.ofSeconds(1);
+            warmup = Duration.ofMillis(500);
         }
         for (int i = 0; i < list.size(); i++) {
             String flag = list.get(i);

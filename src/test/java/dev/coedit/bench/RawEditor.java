@@ -76,7 +76,8 @@ final class RawEditor implements Editor {
 
     @Override
     public synchronized void type() {
-        if (session == null) {
+        // A closed loop's next keystroke may have been scheduled just before the phase ended.
+        if (!phase.running || session == null) {
             return;
         }
         pending.append(Stamp.now());

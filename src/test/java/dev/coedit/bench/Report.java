@@ -186,7 +186,7 @@ final class Report {
             x[i] = ((Number) iv.get("t")).doubleValue();
             y[i] = ((Number) iv.get(p.get("editToPeerLatencyMs") == null ? "ackP99" : "peerP99")).doubleValue();
         }
-        series.add(new Svg.Series(cut(name, 24), color, x, y, dashed));
+        series.add(new Svg.Series(cut(name, 30), color, x, y, dashed));
     }
 
     @SuppressWarnings("unchecked")

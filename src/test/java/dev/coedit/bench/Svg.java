@@ -10,10 +10,10 @@ final class Svg {
     record Series(String name, String color, double[] x, double[] y, boolean dashed) {
     }
 
-    private static final int W = 640;
+    private static final int W = 720;
     private static final int H = 300;
     private static final int L = 60;
-    private static final int R = 150;
+    private static final int R = 200;
     private static final int T = 30;
     private static final int B = 40;
 
@@ -170,7 +170,8 @@ final class Svg {
             if (hi <= 0) {
                 return new Axis(0.1, 1, true);
             }
-            return new Axis(Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi))), true);
+            return new Axis(Math.pow(10, Math.floor(Math.log10(lo * 0.5))), Math.pow(10, Math.ceil(Math.log10(hi))),
+                    true);
         }
 
         double py(double v) {
