@@ -96,7 +96,7 @@ record Options(Set<String> scenarios, URI url, Long serverPid, Path jar, boolean
             String flag = list.get(i);
             switch (flag) {
                 case "--quick" -> { }
-                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                case "--help", "-h", "help" -> throw new IllegalArgumentException(USAGE);
                 case "--no-pin" -> pin = false;
                 case "--no-raw" -> raw = false;
                 case "--server-classpath" -> fromClasspath = true;
