@@ -75,12 +75,17 @@ class CrashRecoveryIT {
                 typed++;
                 try {
                     Thread.sleep(10 + random.nextInt(30));
+                    if (typed % 5 == 0) {
+                        // A checkpoint: this thread is the only one typing, so once nothing is unacknowledged,
+                        // everything typed so far is stored. While the server is down it times out, and typing
+                        // goes on offline.
+                        client.awaitAcknowledged(Duration.ofSeconds(2));
+                        acked.set(index, typed);
+                    }
                 } catch (InterruptedException e) {
                     return;
-                }
-                // This thread is the only one typing: nothing unacknowledged means all typed so far is stored.
-                if (client.unacknowledged() == 0) {
-                    acked.set(index, typed);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // not acknowledged in time: the server is down
                 }
             }
         }
@@ -102,7 +107,7 @@ class CrashRecoveryIT {
                 typists.add(new Typist(i, clients.get(i), acked, stop));
                 typists.get(i).start();
             }
-            Thread.sleep(2_000);
+            Thread.sleep(3_000);
             process.kill();
             int[] ackedAtKill = new int[CLIENTS];
             for (int i = 0; i < CLIENTS; i++) {
