@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
 
 /**
  * A Coedit editor in Java: it joins one document, keeps a replica of it, sends local edits through the three-state
@@ -60,7 +61,7 @@ public final class CoeditClient implements AutoCloseable {
      * One Tyrus client for every CoeditClient of the JVM, never shut down: shutting a ClientManager down stops
      * executors that Tyrus shares between all of them, which broke the other clients' sessions.
      */
-    private static final ClientManager MANAGER = ClientManager.createClient();
+    private static final ClientManager MANAGER = createManager();
     /** Back-off delays of every client of the JVM: one daemon thread, however many clients. */
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
             daemon("coedit-client-timer"));
@@ -424,6 +425,18 @@ public final class CoeditClient implements AutoCloseable {
                 CONNECTS.execute(this::dropConnection);
             }
         }
+    }
+
+    /**
+     * One transport for every client (Tyrus otherwise gives each its own threads), and room for the snapshot of a
+     * large document: Tyrus's default incoming buffer of 4 MiB cannot hold a 5 MB text, and the client would never
+     * get past its first snapshot.
+     */
+    private static ClientManager createManager() {
+        ClientManager manager = ClientManager.createClient();
+        manager.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+        manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, 64 * 1024 * 1024);
+        return manager;
     }
 
     private static ThreadFactory daemon(String name) {

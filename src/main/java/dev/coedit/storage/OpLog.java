@@ -41,7 +41,7 @@ final class OpLog {
     }
 
     static TextOp decode(String documentId, long version, String json) {
-        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = dev.coedit.editing.entity.Json.JSON_P.createReader(new StringReader(json))) {
             return new Json.OpAdapter().adaptFromJson(reader.readValue());
         } catch (JsonException | InvalidOpException | IllegalStateException e) {
             throw new StorageException(Reason.CORRUPT, "document " + documentId + ": the op of version " + version
