@@ -133,16 +133,29 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
+    /** An X.509 SubjectPublicKeyInfo PEM ({@code -----BEGIN PUBLIC KEY-----}) with an RSA key; the JDK reads it. */
     private static JWK readPublicKey(SecurityConfig config) {
+        String pem;
         try {
-            String pem = Files.readString(config.jwtPublicKey(), StandardCharsets.US_ASCII);
-            return JWK.parseFromPEMEncodedObjects(pem);
+            pem = Files.readString(config.jwtPublicKey(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read jwt.public.key " + config.jwtPublicKey() + ": "
                     + e.getMessage());
-        } catch (JOSEException e) {
+        }
+        int begin = pem.indexOf("-----BEGIN PUBLIC KEY-----");
+        int end = pem.indexOf("-----END PUBLIC KEY-----");
+        if (begin < 0 || end < begin) {
             throw new IllegalArgumentException("jwt.public.key " + config.jwtPublicKey()
-                    + " holds no PEM public key: " + e.getMessage());
+                    + " holds no PEM public key (-----BEGIN PUBLIC KEY-----)");
+        }
+        try {
+            byte[] der = java.util.Base64.getMimeDecoder().decode(pem.substring(begin + 26, end));
+            java.security.PublicKey key = java.security.KeyFactory.getInstance("RSA")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+            return new com.nimbusds.jose.jwk.RSAKey.Builder((java.security.interfaces.RSAPublicKey) key).build();
+        } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("jwt.public.key " + config.jwtPublicKey()
+                    + " holds no RSA public key: " + e.getMessage());
         }
     }
 }
