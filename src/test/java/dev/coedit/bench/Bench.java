@@ -291,6 +291,10 @@ public final class Bench {
         Path data = o.out().resolve("data");
         Files.createDirectories(data);
         List<String> args = new ArrayList<>(o.serverJavaOpts());
+        // Every simulated typist connects from 127.0.0.1: lift the limits per address (and per user) that protect a
+        // real server, or the load would be refused past 512 connections and 100 handshakes a second.
+        args.addAll(List.of("-Dcoedit.max.connections.per.address=1000000", "-Dcoedit.max.connections.per.user=1000000",
+                "-Dcoedit.handshakes.per.second=1000000"));
         if (!o.serverFromClasspath() && Files.isRegularFile(o.jar())) {
             args.addAll(List.of("-jar", o.jar().toString()));
         } else {

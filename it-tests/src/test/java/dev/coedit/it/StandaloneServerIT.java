@@ -109,6 +109,27 @@ class StandaloneServerIT {
     }
 
     @Test
+    void anUnreachableDatabaseExitsWith2AndOneLine(@TempDir Path data) {
+        StandaloneProcess.Finished run = StandaloneProcess.run("--port", "0", "--data-dir", data.toString(),
+                "--db-url", "jdbc:postgresql://127.0.0.1:9/coedit");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertOneLineWithoutStackTrace(run);
+        assertTrue(run.stderr().contains("jdbc:postgresql://127.0.0.1:9/coedit"), run.stderr());
+    }
+
+    @Test
+    void aCorruptDatabaseFileExitsWith2AndOneLine(@TempDir Path data) throws Exception {
+        java.nio.file.Files.write(data.resolve("coedit.mv.db"), "this is not an H2 database at all, just text\n"
+                .repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        StandaloneProcess.Finished run = StandaloneProcess.run("--port", "0", "--data-dir", data.toString());
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertOneLineWithoutStackTrace(run);
+        assertTrue(run.stderr().contains(data.toString()), run.stderr());
+    }
+
+    @Test
     void sigtermStopsItCleanlyWithExitCode0(@TempDir Path data) throws Exception {
         try (StandaloneProcess process = StandaloneProcess.start(0, data)) {
             assertEquals(200, statusOf(process.httpUri()));

@@ -122,6 +122,26 @@ class IdleAndSlowReaderIT {
     }
 
     @Test
+    void aPeerStuckHalfwayThroughAFrameIsClosedWithinTheIdleTimeout() throws Exception {
+        try (RecordingSocket observer = RecordingSocket.join(document, "observer");
+             RawSocket stuck = RawSocket.connect(document, List.of(RecordingSocket.SUBPROTOCOL), 0)) {
+            stuck.sendText(Wire.hello("stuck").toString());
+            observer.expectType("joined");
+            // The header of a masked text frame of 100 bytes, and 10 of them: the rest never comes.
+            byte[] half = new byte[2 + 4 + 10];
+            half[0] = (byte) 0x81;
+            half[1] = (byte) (0x80 | 100);
+            stuck.sendRaw(half);
+            long start = System.nanoTime();
+            JsonObject left = observer.awaitMessage(m -> "left".equals(Wire.type(m)), "left for the stuck peer",
+                    DEAD_PEER_DROPPED_WITHIN);
+            assertEquals("stuck", left.getString("clientId"));
+            System.out.printf("IdleAndSlowReaderIT: the half-sent frame was cut off after %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+    }
+
+    @Test
     void aReaderTooSlowForTheDocumentIsCutOffWhileTheOthersKeepReceivingOps() throws Exception {
         List<CoeditClient> editors = new ArrayList<>();
         ExecutorService typing = Executors.newFixedThreadPool(4);

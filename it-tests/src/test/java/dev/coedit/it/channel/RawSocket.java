@@ -180,6 +180,12 @@ public final class RawSocket implements AutoCloseable {
         return headers;
     }
 
+    /** Writes bytes as they are: a broken or half frame. */
+    public synchronized void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     public void sendText(String text) throws IOException {
         sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
     }
