@@ -81,13 +81,16 @@ class OriginIT {
             }
             socket.setSoTimeout(1_000);
             int first;
-            try {
-                first = in.read();
-            } catch (java.net.SocketTimeoutException e) {
-                return "101 and open";
-            }
-            int length = in.read() & 0x7F;
-            byte[] payload = in.readNBytes(length);
+            byte[] payload;
+            do { // pings from the heartbeat may come first
+                try {
+                    first = in.read();
+                } catch (java.net.SocketTimeoutException e) {
+                    return "101 and open";
+                }
+                int length = in.read() & 0x7F;
+                payload = in.readNBytes(length);
+            } while ((first & 0x0F) == 0x9);
             if ((first & 0x0F) != 0x8 || payload.length < 2) {
                 return "101 then opcode " + (first & 0x0F);
             }
