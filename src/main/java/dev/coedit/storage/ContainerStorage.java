@@ -6,6 +6,8 @@ import dev.coedit.editing.control.Journal;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,15 @@ public class ContainerStorage {
         journal = new StoreJournal(store);
         String where = store.databaseName() + (found == null ? " (no DataSource at " + tried + ")" : "");
         LOG.info(() -> "Coedit documents in " + where);
+    }
+
+    /**
+     * Opens the store when the application starts, on the container's own thread: a lookup of an application-scoped
+     * JNDI name ({@code java:app/...}) fails on threads the container does not manage, such as the rooms' workers
+     * (WildFly). An unreachable database then fails the deployment, in the log, rather than the first edit.
+     */
+    void openAtStart(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        LOG.fine(() -> "storage ready: " + store.databaseName());
     }
 
     @Produces
