@@ -1,11 +1,13 @@
 package dev.coedit;
 
 import dev.coedit.security.entity.Role;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who may connect and how much: the security settings of {@link CoeditConfig}, read the same way ({@code coedit.x.y}
@@ -53,7 +55,7 @@ public record SecurityConfig(
             require((jwtSecret != null) != (jwtPublicKey != null), "auth jwt needs one key: set jwt.secret"
                     + " (COEDIT_JWT_SECRET) or jwt.public.key (a PEM file with an RSA public key), not both");
         }
-        require(jwtSecret == null || jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
+        require(jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length >= 32,
                 "jwt.secret must be at least 32 bytes (256 bits) for HS256");
         require(maxConnectionsPerUser >= 1 && maxConnectionsPerAddress >= 1,
                 "connection limits must be positive, were " + maxConnectionsPerUser + " per user and "
@@ -75,7 +77,7 @@ public record SecurityConfig(
     }
 
     /** Reads the settings through {@code lookup} (a setting name like {@code jwt.secret} to its value or null). */
-    static SecurityConfig from(java.util.function.Function<String, String> lookup, List<String> defaultAuth) {
+    static SecurityConfig from(Function<String, String> lookup, List<String> defaultAuth) {
         SecurityConfig d = defaults(defaultAuth);
         String auth = lookup.apply("auth");
         String publicKey = blankToNull(lookup.apply("jwt.public.key"));

@@ -16,13 +16,18 @@ import dev.coedit.ot.Selection;
 import dev.coedit.security.entity.AccessRules;
 import dev.coedit.security.entity.Identity;
 import dev.coedit.security.entity.Role;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One document and the people editing it. Every method runs on the room's serial executor ({@link #execute}), so the
@@ -43,6 +48,8 @@ public final class Room {
 
     /** Close code for a connection replaced by a newer one with the same client id (RFC 6455: policy violation). */
     static final int REPLACED = 1008;
+    /** Close code for a connection whose user has no access to the document, or just lost it: policy violation. */
+    static final int NO_ACCESS = 1008;
 
     /** Close code for connections of a document that cannot be loaded or stored now: try again later. */
     static final int UNAVAILABLE = 1013;
@@ -56,7 +63,7 @@ public final class Room {
     private final Executor blocking;
     private final Runnable onChange;
     /** Told when the room cannot go on (its document failed to load or to be stored): drop it. */
-    private Runnable onFailure = () -> { };
+    private final Runnable onFailure;
     /** Null until the document is loaded; confined to {@link #serial}. */
     private DocumentAuthority authority;
     /** Why the room cannot serve anyone, or null; confined to {@link #serial}. */
@@ -64,9 +71,9 @@ public final class Room {
     /** The newest version the journal has stored; confined to {@link #serial}. */
     private long durable;
     /** Messages held until the journal stores the version they were sent at, in order. */
-    private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     /** Connections attached to this room and not yet closed: a room with none may be evicted. Any thread. */
-    private final java.util.concurrent.atomic.AtomicInteger attached = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger attached = new AtomicInteger();
     private volatile long lastUsedNanos = System.nanoTime();
 
     private record Held(long version, Runnable send) {
@@ -96,6 +103,7 @@ public final class Room {
         this.serial = serial;
         this.blocking = Runnable::run;
         this.onChange = onChange;
+        this.onFailure = () -> { };
         this.stats = new Stats(documentId, authority.version(), authority.length(), 0);
     }
 
@@ -145,7 +153,7 @@ public final class Room {
     }
 
     /** Whether this room may be dropped from memory: nobody attached, nothing waiting, unused for {@code idle}. */
-    public boolean evictable(long nowNanos, java.time.Duration idle) {
+    public boolean evictable(long nowNanos, Duration idle) {
         return attached.get() == 0 && nowNanos - lastUsedNanos >= idle.toNanos();
     }
 
@@ -169,7 +177,7 @@ public final class Room {
         if (failure != null) {
             peer.close(UNAVAILABLE, failure);
         } else if (roleOf(peer.identity()).isEmpty()) {
-            peer.close(REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
+            peer.close(NO_ACCESS, "user " + peer.identity().user() + " has no access to document " + documentId);
         }
     }
 
@@ -236,7 +244,7 @@ public final class Room {
         String clientId = hello.clientId();
         Optional<Role> role = roleOf(peer.identity());
         if (role.isEmpty()) {
-            close(peer, REPLACED, "user " + peer.identity().user() + " has no access to document " + documentId);
+            close(peer, NO_ACCESS, "user " + peer.identity().user() + " has no access to document " + documentId);
             return;
         }
         Participant previous = members.get(peer);
@@ -381,7 +389,7 @@ public final class Room {
             Optional<Role> was = before.roleOf(p.identity().user());
             Optional<Role> now = changed.roleOf(p.identity().user());
             if (now.isEmpty()) {
-                close(p, REPLACED, "access to document " + documentId + " was withdrawn");
+                close(p, NO_ACCESS, "access to document " + documentId + " was withdrawn");
             } else if (!now.equals(was)) {
                 send(p, Json.write(new ServerMessage.RoleChanged(now.get().wire())));
             }
@@ -447,7 +455,7 @@ public final class Room {
     }
 
     /** Follows a journal write: when it is stored, what waited for it goes out; when it failed, the room does. */
-    private void whenStored(java.util.concurrent.CompletableFuture<Void> write, long version) {
+    private void whenStored(CompletableFuture<Void> write, long version) {
         write.whenComplete((ok, error) -> execute(() -> {
             if (error != null) {
                 fail("cannot store document " + documentId + ": " + rootMessage(error));
@@ -457,7 +465,7 @@ public final class Room {
         }));
     }
 
-    private void whenStored(java.util.concurrent.CompletableFuture<Void> write) {
+    private void whenStored(CompletableFuture<Void> write) {
         whenStored(write, authority.version());
     }
 
@@ -484,7 +492,7 @@ public final class Room {
     }
 
     private static String rootMessage(Throwable error) {
-        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable e = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

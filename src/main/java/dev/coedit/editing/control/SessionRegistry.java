@@ -7,6 +7,7 @@ import dev.coedit.security.entity.Role;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,7 +48,7 @@ public class SessionRegistry {
 
     private CoeditConfig config;
     /** In a container, CDI gives the one the storage package produces from the configured DataSource. */
-    @jakarta.inject.Inject
+    @Inject
     Journal journal;
     /** Closed at shutdown, after the last connection: what is queued gets written. */
     private AutoCloseable journalResource;
@@ -161,7 +163,7 @@ public class SessionRegistry {
 
     /** A room that loads its document from the journal as its first task; dropped from the map if it fails. */
     private Room newRoom(String documentId, String creator) {
-        java.util.concurrent.atomic.AtomicReference<Room> self = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Room> self = new AtomicReference<>();
         Room room = new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
                 new SerialExecutor(workers), this::runOffContainerThread, this::touched, () -> {
                     Room failed = self.get();
@@ -178,7 +180,7 @@ public class SessionRegistry {
     /** Drops documents nobody has used for {@code evict.after.ms}; they are loaded again when someone comes back. */
     private void evictIdle() {
         long now = System.nanoTime();
-        java.time.Duration idle = config.storage().evictAfter();
+        Duration idle = config.storage().evictAfter();
         for (String id : rooms.keySet()) {
             rooms.computeIfPresent(id, (k, room) -> {
                 if (room.evictable(now, idle)) {
