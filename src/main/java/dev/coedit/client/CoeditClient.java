@@ -428,13 +428,13 @@ public final class CoeditClient implements AutoCloseable {
     }
 
     /**
-     * One transport for every client (Tyrus otherwise gives each its own threads), and room for the snapshot of a
-     * large document: Tyrus's default incoming buffer of 4 MiB cannot hold a 5 MB text, and the client would never
-     * get past its first snapshot.
+     * Room for the snapshot of a large document: Tyrus's default incoming buffer of 4 MiB cannot hold a 5 MB text,
+     * and the client would never get past its first snapshot. Not Tyrus's shared container: it shuts its executors
+     * down after 30 idle seconds, and a session opened meanwhile fails (programs with thousands of clients, like
+     * the benchmark, may still turn it on with the system property {@code org.glassfish.tyrus.client.sharedContainer}).
      */
     private static ClientManager createManager() {
         ClientManager manager = ClientManager.createClient();
-        manager.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, 64 * 1024 * 1024);
         return manager;
     }
