@@ -332,6 +332,12 @@ export class ProtocolClient {
 
   /** A message from the server, parsed. */
   receive(message) {
+    if (message.type === 'batch') {
+      for (const m of message.messages ?? []) {
+        this.receive(m);
+      }
+      return;
+    }
     switch (message.type) {
       case 'snapshot':
         this.#snapshot(message);
@@ -390,7 +396,8 @@ export class ProtocolClient {
   }
 
   #hello(lastVersion) {
-    const hello = { type: 'hello', clientId: this.clientId, name: this.name, color: this.color };
+    // batch: several messages may come in one frame when this editor falls behind (docs/protocol.md).
+    const hello = { type: 'hello', clientId: this.clientId, name: this.name, color: this.color, batch: true };
     if (lastVersion != null) {
       hello.lastVersion = lastVersion;
     }

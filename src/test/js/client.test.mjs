@@ -362,6 +362,18 @@ describe('hello, resume and resync', () => {
     assert.equal(b.client.text, '>shared!');
   });
 
+  test('a batch is handled as its messages in order, and the hello asks for batches', () => {
+    const server = new SimServer({ text: '' });
+    const [a] = joined(server, 'a');
+    assert.equal(a.sentOfType('hello')[0].batch, true);
+    const op1 = { type: 'op', version: 1, op: ['ab'], author: 'z' };
+    const op2 = { type: 'op', version: 2, op: [2, 'c'], author: 'z' };
+    a.receive({ type: 'batch', messages: [op1, op2] });
+    assert.equal(a.client.text, 'abc');
+    assert.equal(a.editor, 'abc');
+    assert.equal(a.client.version, 2);
+  });
+
   test('a replaced connection gets no further messages', () => {
     const server = new SimServer();
     const [a] = joined(server, 'a');

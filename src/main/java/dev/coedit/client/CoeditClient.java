@@ -3,6 +3,7 @@ package dev.coedit.client;
 import dev.coedit.editing.entity.ClientMessage;
 import dev.coedit.editing.entity.Json;
 import dev.coedit.editing.entity.Participant;
+import dev.coedit.editing.entity.ServerMessage;
 import dev.coedit.ot.Delete;
 import dev.coedit.ot.Insert;
 import dev.coedit.ot.OtClient;
@@ -403,7 +404,9 @@ public final class CoeditClient implements AutoCloseable {
     }
 
     private synchronized void received(String text) {
-        sendAll(protocol.receive(Json.readServer(text)));
+        for (ServerMessage message : Json.readServerAll(text)) {
+            sendAll(protocol.receive(message));
+        }
         notifyAll();
     }
 

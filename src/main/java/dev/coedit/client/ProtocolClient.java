@@ -88,7 +88,9 @@ public final class ProtocolClient {
         connected = true;
         awaitingAnswer = true;
         sentOnThisConnection = 0;
-        return new ClientMessage.Hello(clientId, name, color, replica == null ? null : replica.version(), null);
+        // Batches: several messages in one frame when this client falls behind (docs/protocol.md).
+        return new ClientMessage.Hello(clientId, name, color, replica == null ? null : replica.version(), null,
+                Boolean.TRUE);
     }
 
     /** The connection is gone; edits go on locally and are sent after the next {@link #connected()}. */
@@ -176,7 +178,7 @@ public final class ProtocolClient {
                 // The submit was refused and cannot be transformed here: ask for a snapshot and rebase onto it.
                 // Not a resume: ops already on their way would arrive twice.
                 awaitingAnswer = true;
-                out.add(new ClientMessage.Hello(clientId, name, color, null, null));
+                out.add(new ClientMessage.Hello(clientId, name, color, null, null, Boolean.TRUE));
             }
         }
         return out;

@@ -34,6 +34,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class CoeditEditor implements Editor {
 
+    /** {@code -Dbench.noBatch=true}: typists that take one message per frame, to measure what batches save. */
+    private static final boolean NO_BATCH = Boolean.getBoolean("bench.noBatch");
+
     private final String clientId;
     private final Phase phase;
     private final ProtocolClient protocol;
@@ -168,7 +171,18 @@ final class CoeditEditor implements Editor {
         send(protocol.edit(op.build()));
     }
 
-    private void received(String text) {
+    /** A frame from the server: one message, or a batch of them (this typist asks for batches, as clients do). */
+    private void received(String frame) {
+        if (!frame.startsWith("{\"type\":\"batch\"")) {
+            receivedOne(frame);
+            return;
+        }
+        for (String text : Frames.split(frame)) {
+            receivedOne(text);
+        }
+    }
+
+    private void receivedOne(String text) {
         long now = System.nanoTime();
         boolean acked = false;
         synchronized (this) {
@@ -209,6 +223,9 @@ final class CoeditEditor implements Editor {
             Session s = session;
             if (s == null) {
                 return;
+            }
+            if (m instanceof ClientMessage.Hello h && NO_BATCH) {
+                m = new ClientMessage.Hello(h.clientId(), h.name(), h.color(), h.lastVersion(), h.ref(), null);
             }
             if (m instanceof ClientMessage.Submit submit) {
                 inflightSeq = submit.seq();

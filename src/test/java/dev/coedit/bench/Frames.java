@@ -27,6 +27,15 @@ final class Frames {
     private Frames() {
     }
 
+    /** The messages of a {@code batch} frame, each as its own JSON text. */
+    static java.util.List<String> split(String batch) {
+        JsonObject o;
+        try (JsonReader reader = READERS.createReader(new StringReader(batch))) {
+            o = reader.readObject();
+        }
+        return o.getJsonArray("messages").stream().map(Object::toString).toList();
+    }
+
     static ServerMessage read(String text) {
         if (text.startsWith("{\"type\":\"op\"") || text.startsWith("{\"type\":\"ack\"")) {
             JsonObject o;

@@ -140,6 +140,9 @@ public final class Connection implements Peer {
         if (message instanceof ClientMessage.Hello hello) {
             clientId = hello.clientId();
             name = hello.name();
+            if (Boolean.TRUE.equals(hello.batch())) {
+                outbox.allowBatching();
+            }
         }
         room.execute(() -> room.handle(this, message));
     }

@@ -24,6 +24,8 @@ public final class Outbox {
     private final Consumer<Throwable> onFailure;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private long queuedChars;
+    /** Whether the reader takes {@code batch} messages; set once it says so in its hello. */
+    private volatile boolean batching;
     private boolean sending;
     private boolean closed;
     /** Set by {@link #finish}: no new messages; runs once the queue is handed to the sink. */
@@ -87,6 +89,19 @@ public final class Outbox {
         then.run();
     }
 
+    /**
+     * The reader understands {@code {"type":"batch","messages":[...]}} (docs/protocol.md): from now on, messages that
+     * wait behind a send in flight go out together in one frame, in order, up to {@link #BATCH_CHARS}. A message
+     * offered to an idle outbox still goes at once, alone, so batching adds no delay; it only saves frames when the
+     * reader is behind.
+     */
+    public void allowBatching() {
+        batching = true;
+    }
+
+    /** The most characters of messages one batch carries (a single larger message still goes alone). */
+    public static final int BATCH_CHARS = 32 * 1024;
+
     /** Drops what is queued and refuses more. */
     public synchronized void close() {
         closeLocked();
@@ -115,11 +130,17 @@ public final class Outbox {
     private void pump() {
         while (true) {
             String next;
+            int messages = 1;
             Runnable flushed = null;
             synchronized (this) {
                 next = closed ? null : queue.pollFirst();
                 if (next != null) {
                     queuedChars -= next.length();
+                    if (batching && !queue.isEmpty() && next.length() < BATCH_CHARS) {
+                        int before = queue.size();
+                        next = batchLocked(next);
+                        messages += before - queue.size();
+                    }
                 } else {
                     sending = false;
                     if (whenFlushed != null && !closed) {
@@ -136,7 +157,7 @@ public final class Outbox {
             }
             AtomicBoolean handOff = new AtomicBoolean();
             try {
-                sendOne(next, handOff);
+                sendOne(next, messages, handOff);
             } catch (RuntimeException closing) {
                 // A socket that is closing can throw instead of reporting through the callback (Tyrus does).
                 fail(closing);
@@ -148,14 +169,29 @@ public final class Outbox {
         }
     }
 
-    private void sendOne(String next, AtomicBoolean handOff) {
+    /** {@code first} and what follows it in the queue, up to {@link #BATCH_CHARS}, as one batch message. */
+    private String batchLocked(String first) {
+        StringBuilder batch = new StringBuilder(Math.min(BATCH_CHARS, (int) Math.min(Integer.MAX_VALUE,
+                first.length() + queuedChars)) + 40).append("{\"type\":\"batch\",\"messages\":[").append(first);
+        int chars = first.length();
+        String peek;
+        while ((peek = queue.peekFirst()) != null && chars + peek.length() <= BATCH_CHARS) {
+            queue.pollFirst();
+            queuedChars -= peek.length();
+            chars += peek.length();
+            batch.append(',').append(peek);
+        }
+        return batch.append("]}").toString();
+    }
+
+    private void sendOne(String next, int messages, AtomicBoolean handOff) {
         sink.send(next, failure -> {
             if (failure != null) {
                 fail(failure);
                 return;
             }
             synchronized (this) {
-                sent++;
+                sent += messages;
             }
             if (!handOff.compareAndSet(false, true)) {
                 pump();

@@ -37,8 +37,11 @@ public sealed interface ClientMessage {
      *
      * @param clientId    stable per editor tab across reconnects: 1–64 letters, digits, '-' or '_'
      * @param lastVersion the last version this client saw, to resume from; null for a fresh join
+     * @param batch       true when the client takes {@code batch} messages (several messages in one frame)
      */
-    record Hello(String clientId, String name, String color, Long lastVersion, String ref) implements ClientMessage {
+    record Hello(String clientId, String name, String color, Long lastVersion, String ref, Boolean batch)
+            implements ClientMessage {
+
         @Override
         public String problem() {
             String p = checkClientId(clientId);

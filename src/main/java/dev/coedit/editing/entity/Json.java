@@ -57,6 +57,25 @@ public final class Json {
     }
 
     /** Reads a server message (the Java client's side). */
+    /**
+     * Every message of one frame: the messages of a {@code batch} (sent to clients that asked for batches in their
+     * hello), in order, or the one message the frame holds.
+     */
+    public static List<ServerMessage> readServerAll(String text) {
+        if (!text.startsWith("{\"type\":\"batch\"")) {
+            return List.of(readServer(text));
+        }
+        JsonObject batch;
+        try (JsonReader reader = JSON_P.createReader(new StringReader(text))) {
+            batch = reader.readObject();
+        }
+        List<ServerMessage> messages = new ArrayList<>();
+        for (JsonValue m : batch.getJsonArray("messages")) {
+            messages.add(readServer(m.toString()));
+        }
+        return messages;
+    }
+
     public static ServerMessage readServer(String text) {
         return read(text, SERVER_TYPES);
     }

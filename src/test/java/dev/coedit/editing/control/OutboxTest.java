@@ -50,6 +50,48 @@ class OutboxTest {
     }
 
     @Test
+    void aReaderThatTakesBatchesGetsWhatWaitedInOneFrameInOrderAndNothingIsDelayed() {
+        ManualSink sink = new ManualSink();
+        Outbox outbox = new Outbox(sink, 1_000_000, () -> { }, e -> { });
+        outbox.allowBatching();
+        outbox.offer("{\"n\":1}");
+        assertEquals(List.of("{\"n\":1}"), sink.sent, "an idle outbox sends at once, alone");
+        outbox.offer("{\"n\":2}");
+        outbox.offer("{\"n\":3}");
+        outbox.offer("{\"n\":4}");
+        sink.completeOne();
+        assertEquals("{\"type\":\"batch\",\"messages\":[{\"n\":2},{\"n\":3},{\"n\":4}]}", sink.sent.get(1));
+        sink.completeOne();
+        assertEquals(2, sink.sent.size());
+        assertEquals(4, outbox.sentMessages(), "messages, not frames");
+
+        // A batch stops at its size; a message larger than a batch goes alone.
+        String big = "x".repeat(Outbox.BATCH_CHARS);
+        outbox.offer("{\"n\":5}");
+        outbox.offer("{\"n\":6}");
+        outbox.offer(big);
+        outbox.offer("{\"n\":7}");
+        sink.completeOne();
+        assertEquals("{\"type\":\"batch\",\"messages\":[{\"n\":6}]}", sink.sent.get(3));
+        sink.completeOne();
+        assertEquals(big, sink.sent.get(4));
+        sink.completeOne();
+        assertEquals("{\"n\":7}", sink.sent.get(5));
+    }
+
+    @Test
+    void withoutBatchesEveryMessageHasItsOwnFrame() {
+        ManualSink sink = new ManualSink();
+        Outbox outbox = new Outbox(sink, 1_000_000, () -> { }, e -> { });
+        outbox.offer("a");
+        outbox.offer("b");
+        outbox.offer("c");
+        sink.completeOne();
+        sink.completeOne();
+        assertEquals(List.of("a", "b", "c"), sink.sent);
+    }
+
+    @Test
     void sendsThatCompleteAtOnceDrainALongQueueWithoutDeepRecursion() {
         AtomicInteger depth = new AtomicInteger();
         AtomicInteger maxDepth = new AtomicInteger();

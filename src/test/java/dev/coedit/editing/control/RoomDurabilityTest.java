@@ -138,8 +138,8 @@ class RoomDurabilityTest {
         journal.storeAll();
         Recorder ann = new Recorder("ann");
         Recorder bob = new Recorder("bob");
-        room.handle(ann, new ClientMessage.Hello("a", "Ann", null, null, null));
-        room.handle(bob, new ClientMessage.Hello("b", "Bob", null, null, null));
+        room.handle(ann, new ClientMessage.Hello("a", "Ann", null, null, null, null));
+        room.handle(bob, new ClientMessage.Hello("b", "Bob", null, null, null, null));
         int annBefore = ann.received.size();
         int bobBefore = bob.received.size();
 
@@ -149,7 +149,7 @@ class RoomDurabilityTest {
         assertEquals(bobBefore, bob.received.size(), "no op, and no presence after it, before it is stored");
 
         Recorder late = new Recorder("cy");
-        room.handle(late, new ClientMessage.Hello("c", "Cy", null, null, null));
+        room.handle(late, new ClientMessage.Hello("c", "Cy", null, null, null, null));
         assertTrue(late.received.isEmpty(), "a snapshot with the unstored edit would outlive a crash");
 
         journal.storeAll();
@@ -165,8 +165,8 @@ class RoomDurabilityTest {
         journal.storeAll();
         Recorder ann = new Recorder("ann");
         Recorder bob = new Recorder("bob");
-        room.handle(ann, new ClientMessage.Hello("a", null, null, null, null));
-        room.handle(bob, new ClientMessage.Hello("b", null, null, null, null));
+        room.handle(ann, new ClientMessage.Hello("a", null, null, null, null, null));
+        room.handle(bob, new ClientMessage.Hello("b", null, null, null, null, null));
         room.handle(ann, submit("a", 1, 0, TextOp.insert(0, "lost")));
         journal.failAll("disk on fire");
 
@@ -177,7 +177,7 @@ class RoomDurabilityTest {
         assertTrue(bob.received.stream().noneMatch(m -> m.contains("\"type\":\"op\"")), "never seen by others");
 
         Recorder cy = new Recorder("cy");
-        room.handle(cy, new ClientMessage.Hello("c", null, null, null, null));
+        room.handle(cy, new ClientMessage.Hello("c", null, null, null, null, null));
         assertTrue(cy.closed.startsWith("1013 "), "a failed room serves nobody: " + cy.closed);
     }
 
@@ -199,7 +199,7 @@ class RoomDurabilityTest {
         Room room = room();
         assertTrue(journal.written.isEmpty(), "stored rules are not written again: " + journal.written);
         Recorder ann = new Recorder("ann");
-        room.handle(ann, new ClientMessage.Hello("a", null, null, 2L, null));
+        room.handle(ann, new ClientMessage.Hello("a", null, null, 2L, null, null));
         assertTrue(ann.received.get(0).contains("\"type\":\"ack\"") && ann.received.get(0).contains("\"seq\":7"),
                 "the stored commit 3 is the client's own: resumed as an ack " + ann.received);
         room.handle(ann, submit("a", 7, 2, TextOp.insert(4, "o")));
@@ -207,7 +207,7 @@ class RoomDurabilityTest {
         assertTrue(journal.written.isEmpty(), "nothing new to store");
 
         Recorder bob = new Recorder("bob");
-        room.handle(bob, new ClientMessage.Hello("b", null, null, null, null));
+        room.handle(bob, new ClientMessage.Hello("b", null, null, null, null, null));
         room.handle(bob, submit("b", 1, 3, TextOp.insert(0, "x")));
         assertTrue(bob.last().contains("\"code\":\"read_only\""), "the stored rules hold: " + bob.last());
     }

@@ -16,13 +16,16 @@ class JsonTest {
     @Test
     void everyClientMessageSurvivesTheWireUnchanged() {
         List<ClientMessage> messages = List.of(
-                new ClientMessage.Hello("k3f9", "Mina 😀", "#e11d48", 41L, "r1"),
-                new ClientMessage.Hello("k3f9", null, null, null, null),
+                new ClientMessage.Hello("k3f9", "Mina 😀", "#e11d48", 41L, "r1", null),
+                new ClientMessage.Hello("k3f9", null, null, null, null, null),
                 new ClientMessage.Submit("k3f9", 7L, 41L, TextOp.fromJson(List.of(12, "안녕 😀", java.util.Map.of("d", 3))),
                         null),
                 new ClientMessage.Caret(42L, 5, 9, "c"),
                 new ClientMessage.Caret(42L, null, null, null),
                 new ClientMessage.Access("bob@example.com", "viewer", "a1"),
+                new ClientMessage.Hello("k3f9", "Mina", null, 3L, null, true),
+                new ClientMessage.History(40L, 20, "h"),
+                new ClientMessage.Fetch(12L, null),
                 new ClientMessage.Access("*", "none", null));
         for (ClientMessage m : messages) {
             assertEquals(m, Json.readClient(Json.write(m)), Json.write(m));
@@ -49,6 +52,16 @@ class JsonTest {
         for (ServerMessage m : messages) {
             assertEquals(m, Json.readServer(Json.write(m)), Json.write(m));
         }
+    }
+
+    @Test
+    void aBatchFrameIsReadAsItsMessagesInOrder() {
+        String frame = "{\"type\":\"batch\",\"messages\":[{\"type\":\"ack\",\"seq\":1,\"version\":5},"
+                + "{\"type\":\"op\",\"version\":6,\"op\":[2,\"x\"],\"author\":\"b\"}]}";
+        assertEquals(List.of(new ServerMessage.Ack(1, 5),
+                new ServerMessage.RemoteOp(6, TextOp.fromJson(List.of(2, "x")), "b")), Json.readServerAll(frame));
+        assertEquals(List.of(new ServerMessage.Ack(1, 5)), Json.readServerAll("{\"type\":\"ack\",\"seq\":1,"
+                + "\"version\":5}"));
     }
 
     @Test

@@ -167,6 +167,32 @@ public final class RecordingSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a message the server answers by closing the connection. The close may overtake the end of a large send,
+     * and the client's send then reports a failure although the server read the message: that is not an error here;
+     * the test asserts the close that follows.
+     */
+    public void sendExpectingClose(String text) {
+        try {
+            send(text);
+        } catch (UncheckedIOException e) {
+            if (closed == null) {
+                throw e;
+            }
+        }
+    }
+
+    /** As {@link #sendExpectingClose(String)}, for a binary frame. */
+    public void sendBinaryExpectingClose(byte[] bytes) {
+        try {
+            sendBinary(bytes);
+        } catch (UncheckedIOException e) {
+            if (closed == null) {
+                throw e;
+            }
+        }
+    }
+
     public void sendBinary(byte[] bytes) {
         try {
             session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes));
