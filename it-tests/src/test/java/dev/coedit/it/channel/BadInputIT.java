@@ -241,7 +241,7 @@ class BadInputIT {
     @Test
     void aBinaryFrameClosesTheConnectionWith1003() throws Exception {
         try (RecordingSocket socket = RecordingSocket.join(document, "binary-sender")) {
-            socket.sendBinaryExpectingClose(new byte[] {1, 2, 3, 4});
+            socket.sendBinary(new byte[] {1, 2, 3, 4});
             observed("a binary frame", 1003, socket.assertClosing(1003));
         }
         bystanders.proveUnaffected();
@@ -259,7 +259,7 @@ class BadInputIT {
     @Test
     void aMessageOneByteOver64KiBClosesTheConnectionWith1009() throws Exception {
         try (RecordingSocket socket = RecordingSocket.join(document, "one-byte-over")) {
-            socket.sendExpectingClose(helloOfBytes("one-byte-over", LIMIT + 1, "x"));
+            socket.send(helloOfBytes("one-byte-over", LIMIT + 1, "x"));
             observed("65,537 bytes", 1009, socket.assertClosing(1009));
         }
         bystanders.proveUnaffected();
@@ -269,7 +269,7 @@ class BadInputIT {
     void theLimitCountsUtf8BytesNotCharacters() throws Exception {
         try (RecordingSocket socket = RecordingSocket.join(document, "wide-chars")) {
             // About 25,000 characters, 75,000 bytes: under the limit in characters, over it in bytes.
-            socket.sendExpectingClose(helloOfBytes("wide-chars", 75_000, "한"));
+            socket.send(helloOfBytes("wide-chars", 75_000, "한"));
             observed("75,000 bytes of Hangul", 1009, socket.assertClosing(1009));
         }
         bystanders.proveUnaffected();
