@@ -60,6 +60,8 @@ public class SessionRegistry {
     private final List<Consumer<Snapshot>> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
+    /** Set when the application stops: no connection is admitted after it. */
+    private volatile boolean stopping;
     private long changesPublished = -1;
 
     /** What monitoring shows: every document and connection, and the totals. */
@@ -135,6 +137,11 @@ public class SessionRegistry {
      * @return the connection, or null when it was refused and is closing
      */
     public Connection open(Session session, String documentId) {
+        if (stopping) {
+            Security.refuse(session, "docs/" + documentId, null, "shutdown", CloseReason.CloseCodes.GOING_AWAY,
+                    "server shutting down");
+            return null;
+        }
         Security.Admission admission = security.admit(session, "docs/" + documentId, false);
         if (admission == null) {
             return null;
@@ -157,6 +164,11 @@ public class SessionRegistry {
         connections.put(connection.connectionId(), connection);
         opened.incrementAndGet();
         changes.incrementAndGet();
+        if (stopping) { // the shutdown began meanwhile and may not have seen this one
+            connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+            connection.closed();
+            return null;
+        }
         whenExpired(who, () -> connection.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), expired(who)));
         return connection;
     }
@@ -274,6 +286,8 @@ public class SessionRegistry {
     /** Closes every connection with 1001 and stops the application's threads. */
     @PreDestroy
     public void shutdown() {
+        // New connections are refused from now on: clients reconnect at once, while the listener still accepts.
+        stopping = true;
         for (Connection c : connections.values()) {
             c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
         }
