@@ -105,12 +105,6 @@ public record SecurityConfig(
                         (int) d.handshakeTimeout.toMillis())));
     }
 
-    public SecurityConfig withAuth(List<String> newAuth) {
-        return new SecurityConfig(newAuth, jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience, jwtClockSkew, adminRole,
-                defaultRole,
-                maxConnectionsPerUser, maxConnectionsPerAddress, handshakesPerSecond, handshakeTimeout);
-    }
-
     public SecurityConfig withLimits(int perUser, int perAddress, int newHandshakesPerSecond) {
         return new SecurityConfig(auth, jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience, jwtClockSkew, adminRole,
                 defaultRole, perUser, perAddress, newHandshakesPerSecond, handshakeTimeout);

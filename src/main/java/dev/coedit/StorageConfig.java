@@ -1,7 +1,6 @@
 package dev.coedit;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -51,16 +50,8 @@ public record StorageConfig(String dbUrl, String dbUser, String dbPassword, Stri
                 fsync == null || fsync.isBlank() ? d.fsync : Boolean.parseBoolean(fsync.trim()));
     }
 
-    public StorageConfig withDbUrl(String url) {
-        return new StorageConfig(url, dbUser, dbPassword, dataSource, snapshotEvery, evictAfter, fsync);
-    }
-
     public StorageConfig withEvictAfter(Duration after) {
         return new StorageConfig(dbUrl, dbUser, dbPassword, dataSource, snapshotEvery, after, fsync);
-    }
-
-    public Optional<String> url() {
-        return Optional.ofNullable(dbUrl);
     }
 
     /** Without the password, for logs. */

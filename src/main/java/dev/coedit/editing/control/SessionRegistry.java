@@ -204,11 +204,6 @@ public class SessionRegistry {
         }
     }
 
-    /** How many documents are in memory now. */
-    public int documentsInMemory() {
-        return rooms.size();
-    }
-
     /**
      * Lets a connection to a monitoring channel in, or refuses it.
      *

@@ -132,8 +132,4 @@ public final class Security {
         return Identity.LOCAL_USER.equals(identity.user()) && "open".equals(identity.method()) ? null
                 : identity.user();
     }
-
-    public ConnectionLimits limits() {
-        return limits;
-    }
 }

@@ -101,11 +101,6 @@ public final class SecuredServer implements ExtensionContext.Store.CloseableReso
         return process != null;
     }
 
-    /** What the server logged on stderr so far (standalone only), for the security log. */
-    public String log() {
-        return process == null ? "" : process.stderr();
-    }
-
     @Override
     public void close() {
         if (process != null) {
