@@ -60,6 +60,7 @@ final class Writer implements Runnable {
 
     private final Database database;
     private final ArrayBlockingQueue<Task> queue;
+    private final int queueCapacity;
     private final int maxBatch;
     private final int snapshotEvery;
     private final boolean syncH2;
@@ -91,6 +92,7 @@ final class Writer implements Runnable {
         this.connection = first;
         this.h2 = database.isH2(first);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
         this.maxBatch = maxBatch;
         this.snapshotEvery = snapshotEvery;
         this.syncH2 = syncH2;
@@ -106,7 +108,7 @@ final class Writer implements Runnable {
     }
 
     int capacity() {
-        return queue.size() + queue.remainingCapacity();
+        return queueCapacity;
     }
 
     long batches() {

@@ -207,7 +207,7 @@ class GroupCommitTest {
         Backend.TestDb db = backend.fresh();
         SwitchableDataSource source = new SwitchableDataSource(db.dataSource());
         try (DocumentStore store = DocumentStore.builder().dataSource(source, "test-db").queueCapacity(8).open()) {
-            source.hold(); // the writer's first connection now waits
+            source.hold(); // the writer's next commit now waits
             RandomEdits e = new RandomEdits(7);
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             CompletableFuture<Void> refused = null;

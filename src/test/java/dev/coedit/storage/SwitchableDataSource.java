@@ -1,6 +1,8 @@
 package dev.coedit.storage;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -13,7 +15,8 @@ import javax.sql.DataSource;
 /**
  * A data source in front of a real one that a test can take away and bring back, the way a database server goes away:
  * {@link #down()} closes every connection it handed out and refuses new ones with SQL state 08001 until {@link #up()}.
- * {@link #hold()} makes new connections wait until {@link #release()}, to stall the writer.
+ * {@link #hold()} stalls the writer until {@link #release()}: new connections wait, and so does every commit on a
+ * connection already handed out (the writer keeps its first connection open for the life of the store).
  */
 final class SwitchableDataSource implements DataSource {
 
@@ -50,20 +53,34 @@ final class SwitchableDataSource implements DataSource {
         gate.countDown();
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
+    private void awaitGate() throws SQLException {
         try {
             gate.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted", "08001");
         }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        awaitGate();
         if (down) {
             throw new SQLException("Connection refused (the test stopped the database)", "08001");
         }
         Connection c = real.getConnection();
         handedOut.add(c);
-        return c;
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("commit")) {
+                        awaitGate();
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override
