@@ -155,7 +155,7 @@ public final class DocumentStore implements AutoCloseable {
             }
             OpLog.Replayed replayed = OpLog.textAt(c, documentId, head, true);
             return new StoredDocument(documentId, head, replayed.text(), replayed.snapshotVersion(), replayed.ops(),
-                    OpLog.clients(c, documentId), OpLog.access(c, documentId));
+                    OpLog.clients(c, documentId, replayed.ops()), OpLog.access(c, documentId));
         });
     }
 

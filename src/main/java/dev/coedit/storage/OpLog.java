@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * Reading the stored log of a document back: the text at a version (the nearest snapshot at or below it, then the ops
- * after it replayed on a {@link Rope}), the history, the client seqs and the access rules. Every method takes the
+ * after it replayed on a {@link Rope}), the history, the client seqs and the access rules, and the checkpoint that
+ * snapshots move. Every method takes the
  * connection to use and checks what it reads: an op that does not parse or does not fit, or a missing version, is a
  * {@link Reason#CORRUPT} failure naming the document and the version.
  */
@@ -63,12 +64,42 @@ final class OpLog {
         return op.deletedLength();
     }
 
-    /** The head version, or -1 when the document has no row. */
+    /**
+     * The head version (the newest stored op's, 0 when none), or -1 when the document has no row. When the ops end
+     * below the checkpoint, which only a damaged database does, they are {@link Reason#CORRUPT}.
+     */
     static long head(Connection c, String documentId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT head_version FROM documents WHERE id = ?")) {
+        long checkpoint;
+        try (PreparedStatement s = c.prepareStatement("SELECT checkpoint_version FROM documents WHERE id = ?")) {
             s.setString(1, documentId);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getLong(1) : -1;
+                if (!r.next()) {
+                    return -1;
+                }
+                checkpoint = r.getLong(1);
+            }
+        }
+        long head = newestOp(c, documentId, checkpoint);
+        if (head < checkpoint) { // the ops end below it: read all of them, once, to name the gap
+            throw gap(documentId, newestOp(c, documentId, 0) + 1, checkpoint);
+        }
+        return head;
+    }
+
+    /**
+     * The newest op's version at or above {@code from}, or {@code from - 1} when there is none there (0 for none at
+     * all). Bounded by a checkpoint, the scan reads only the ops after it on either database (H2 does not read an
+     * index backwards for {@code ORDER BY ... DESC LIMIT 1}).
+     */
+    private static long newestOp(Connection c, String documentId, long from) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT MAX(version) FROM ops WHERE document_id = ? AND version >= ?")) {
+            s.setString(1, documentId);
+            s.setLong(2, from);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                long newest = r.getLong(1);
+                return r.wasNull() ? Math.max(0, from - 1) : newest;
             }
         }
     }
@@ -142,7 +173,12 @@ final class OpLog {
                 + " missing from the stored ops");
     }
 
-    static Map<String, ClientSeq> clients(Connection c, String documentId) throws SQLException {
+    /**
+     * Each client's last stored seq and its version: the rows written with the checkpoint, then the ops after it
+     * ({@code recent}, oldest first) on top. A client's seqs grow with the versions it made, so the larger seq wins.
+     */
+    static Map<String, ClientSeq> clients(Connection c, String documentId, List<StoredOp> recent)
+            throws SQLException {
         Map<String, ClientSeq> clients = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT client_id, last_seq, version FROM client_seqs WHERE document_id = ?")) {
@@ -153,7 +189,70 @@ final class OpLog {
                 }
             }
         }
+        for (StoredOp op : recent) {
+            clients.merge(op.clientId(), new ClientSeq(op.seq(), op.version()),
+                    (known, later) -> later.lastSeq() >= known.lastSeq() ? later : known);
+        }
         return clients;
+    }
+
+    /**
+     * Moves a document's checkpoint up to {@code version}, which a snapshot just stored: each client's last seq among
+     * the ops since the previous checkpoint goes into {@code client_seqs}, and the checkpoint to {@code version}. Runs
+     * in the snapshot's transaction, so the checkpoint, the seqs and the snapshot are stored together or not at all.
+     */
+    static void checkpoint(Connection c, String documentId, long version) throws SQLException {
+        long previous;
+        try (PreparedStatement s = c.prepareStatement("SELECT checkpoint_version FROM documents WHERE id = ?")) {
+            s.setString(1, documentId);
+            try (ResultSet r = s.executeQuery()) {
+                previous = r.next() ? r.getLong(1) : 0;
+            }
+        }
+        if (version <= previous) {
+            return;
+        }
+        Map<String, ClientSeq> since = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT client_id, MAX(seq), MAX(version) FROM ops"
+                + " WHERE document_id = ? AND version > ? AND version <= ? GROUP BY client_id")) {
+            s.setString(1, documentId);
+            s.setLong(2, previous);
+            s.setLong(3, version);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    since.put(r.getString(1), new ClientSeq(r.getLong(2), r.getLong(3)));
+                }
+            }
+        }
+        List<Map.Entry<String, ClientSeq>> missing = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE client_seqs SET last_seq = ?, version = ? WHERE document_id = ? AND client_id = ?")) {
+            for (Map.Entry<String, ClientSeq> e : since.entrySet()) {
+                s.setLong(1, e.getValue().lastSeq());
+                s.setLong(2, e.getValue().version());
+                s.setString(3, documentId);
+                s.setString(4, e.getKey());
+                if (s.executeUpdate() == 0) {
+                    missing.add(e);
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO client_seqs (document_id, client_id, last_seq, version) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<String, ClientSeq> e : missing) {
+                s.setString(1, documentId);
+                s.setString(2, e.getKey());
+                s.setLong(3, e.getValue().lastSeq());
+                s.setLong(4, e.getValue().version());
+                s.executeUpdate();
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE documents SET checkpoint_version = ? WHERE id = ?")) {
+            s.setLong(1, version);
+            s.setString(2, documentId);
+            s.executeUpdate();
+        }
     }
 
     static Map<String, String> access(Connection c, String documentId) throws SQLException {

@@ -27,7 +27,10 @@ import java.util.logging.Logger;
  * Group commit: the one thread that writes. It takes whatever is queued (appends of many documents, access changes),
  * up to {@code maxBatch} at a time, writes it all in one transaction with JDBC batches, commits (and, on H2, forces
  * the file to disk), and only then completes each task's future, in queue order. So the futures of one document
- * complete in version order, and a future that completes normally means the commit is in the database.
+ * complete in version order, and a future that completes normally means the commit is in the database. A commit
+ * writes only the ops (and new documents' rows): a document's head is its newest op, and each client's last seq is
+ * read from the ops too. The snapshots that follow a commit every {@code snapshotEvery} versions also move the
+ * document's checkpoint ({@link OpLog#checkpoint}), which keeps loading short and finds a lost tail.
  *
  * <p>A failed transaction fails every future of the batch with the same one-line {@link StorageException}; the
  * thread goes on with the next batch, reconnecting when needed, and logs one line when the database goes away and
@@ -202,8 +205,6 @@ final class Writer implements Runnable {
             }
             insertDocuments(c, created, OffsetDateTime.now(ZoneOffset.UTC));
             insertOps(c, appends);
-            updateHeads(c, newHeads, appends);
-            upsertClientSeqs(c, appends);
             for (Task t : batch) {
                 if (t instanceof Access a) {
                     access(c, a);
@@ -270,7 +271,7 @@ final class Writer implements Runnable {
             return;
         }
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO documents (id, created, head_version) VALUES (?, ?, 0)")) {
+                "INSERT INTO documents (id, created, checkpoint_version) VALUES (?, ?, 0)")) {
             for (String id : ids) {
                 s.setString(1, id);
                 s.setObject(2, now);
@@ -302,71 +303,6 @@ final class Writer implements Runnable {
         }
     }
 
-    private static void updateHeads(Connection c, Map<String, Long> newHeads, List<Append> appends)
-            throws SQLException {
-        if (appends.isEmpty()) {
-            return;
-        }
-        Map<String, Long> moved = new LinkedHashMap<>();
-        for (Append a : appends) {
-            moved.put(a.documentId(), newHeads.get(a.documentId()));
-        }
-        try (PreparedStatement s = c.prepareStatement("UPDATE documents SET head_version = ? WHERE id = ?")) {
-            for (Map.Entry<String, Long> e : moved.entrySet()) {
-                s.setLong(1, e.getValue());
-                s.setString(2, e.getKey());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
-    }
-
-    /** One row per (document, client): its last seq and that commit's version. Update, then insert what was missing. */
-    private static void upsertClientSeqs(Connection c, List<Append> appends) throws SQLException {
-        if (appends.isEmpty()) {
-            return;
-        }
-        Map<List<String>, Append> last = new LinkedHashMap<>();
-        for (Append a : appends) {
-            last.put(List.of(a.documentId(), a.clientId()), a); // appends are in version order per document
-        }
-        List<Append> rows = new ArrayList<>(last.values());
-        int[] updated;
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE client_seqs SET last_seq = ?, version = ? WHERE document_id = ? AND client_id = ?")) {
-            for (Append a : rows) {
-                s.setLong(1, a.seq());
-                s.setLong(2, a.version());
-                s.setString(3, a.documentId());
-                s.setString(4, a.clientId());
-                s.addBatch();
-            }
-            updated = s.executeBatch();
-        }
-        List<Append> missing = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (updated[i] == 0) {
-                missing.add(rows.get(i));
-            } else if (updated[i] == Statement.SUCCESS_NO_INFO) {
-                throw new IllegalStateException("the JDBC driver does not report update counts of a batch");
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO client_seqs (document_id, client_id, last_seq, version) VALUES (?, ?, ?, ?)")) {
-            for (Append a : missing) {
-                s.setString(1, a.documentId());
-                s.setString(2, a.clientId());
-                s.setLong(3, a.seq());
-                s.setLong(4, a.version());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
-    }
-
     private static void access(Connection c, Access a) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM access_rules WHERE document_id = ? AND user_id = ?")) {
@@ -388,8 +324,9 @@ final class Writer implements Runnable {
     /**
      * After the commit, a snapshot at every multiple of {@code snapshotEvery} that the batch reached, each document in
      * its own transaction: the text at the first such version is rebuilt from the database, later ones by applying the
-     * batch's own ops to it. A snapshot only saves replay time, so one that fails is logged and skipped: loading
-     * replays a little more meanwhile.
+     * batch's own ops to it; the checkpoint moves to the last of them in the same transaction. Both only save replay
+     * time (the ops hold everything, client seqs included), so a snapshot that fails is logged and skipped: loading
+     * replays a little more meanwhile, and the next checkpoint covers the ops this one would have.
      */
     private void snapshot(Connection c, List<Task> batch, StorageException[] refused) {
         Map<String, List<Append>> byDocument = new LinkedHashMap<>();
@@ -406,6 +343,7 @@ final class Writer implements Runnable {
             String doc = due.getKey();
             try {
                 Rope text = new Rope(OpLog.textAt(c, doc, due.getValue(), false).text());
+                long last = due.getValue();
                 try (PreparedStatement s = c.prepareStatement(
                         "INSERT INTO snapshots (document_id, version, text) VALUES (?, ?, ?)")) {
                     insertSnapshot(s, doc, due.getValue(), text);
@@ -414,10 +352,12 @@ final class Writer implements Runnable {
                             text.apply(a.op());
                             if (a.version() % snapshotEvery == 0) {
                                 insertSnapshot(s, doc, a.version(), text);
+                                last = a.version();
                             }
                         }
                     }
                 }
+                OpLog.checkpoint(c, doc, last);
                 c.commit();
             } catch (SQLException | StorageException | InvalidOpException ex) {
                 rollback(c);

@@ -17,28 +17,32 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DedupeAndAccessTest {
 
+    /**
+     * Whatever the checkpoints: without one (every 500), with one after the last op of a client (every 2: ann's last
+     * is version 6) and between them (every 3), the seqs come from the checkpoint's rows and the ops after it.
+     */
     @ParameterizedTest
     @EnumSource(Backend.class)
     void eachClientsLastSeqAndItsVersionSurviveAReopen(Backend backend) {
-        Backend.TestDb db = backend.fresh();
-        RandomEdits edits = new RandomEdits(5);
-        // ann: seqs 1..4, bob: seqs 10..12 (a client's seqs need not start at 1), interleaved
-        String[] clients = {"ann", "bob", "ann", "ann", "bob", "ann", "bob"};
-        long[] seqs = {1, 10, 2, 3, 11, 4, 12};
-        try (DocumentStore store = db.open()) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int i = 0; i < clients.length; i++) {
-                acks.add(store.append("doc", i + 1, edits.next(), clients[i], seqs[i], clients[i], Instant.now()));
-                if (i == 3) {
-                    acks.get(i).join(); // two transactions at least, so the update path of the seq rows runs too
+        for (int snapshotEvery : new int[] {500, 2, 3}) {
+            Backend.TestDb db = backend.fresh();
+            RandomEdits edits = new RandomEdits(5);
+            // ann: seqs 1..4, bob: seqs 10..12 (a client's seqs need not start at 1), interleaved
+            String[] clients = {"ann", "bob", "ann", "ann", "bob", "ann", "bob"};
+            long[] seqs = {1, 10, 2, 3, 11, 4, 12};
+            try (DocumentStore store = db.builder().snapshotEvery(snapshotEvery).open()) {
+                List<CompletableFuture<Void>> acks = new ArrayList<>();
+                for (int i = 0; i < clients.length; i++) {
+                    acks.add(store.append("doc", i + 1, edits.next(), clients[i], seqs[i], clients[i], Instant.now()));
+                    acks.get(i).join(); // a transaction each, so every checkpoint is reached and the seq rows updated
                 }
+                store.append("other", 1, new RandomEdits(6).next(), "ann", 99, "ann", Instant.now()).join();
             }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-            store.append("other", 1, new RandomEdits(6).next(), "ann", 99, "ann", Instant.now()).join();
-        }
-        try (DocumentStore store = db.open()) {
-            assertEquals(Map.of("ann", new ClientSeq(4, 6), "bob", new ClientSeq(12, 7)), store.load("doc").clients());
-            assertEquals(Map.of("ann", new ClientSeq(99, 1)), store.load("other").clients());
+            try (DocumentStore store = db.open()) {
+                assertEquals(Map.of("ann", new ClientSeq(4, 6), "bob", new ClientSeq(12, 7)),
+                        store.load("doc").clients(), "snapshots every " + snapshotEvery);
+                assertEquals(Map.of("ann", new ClientSeq(99, 1)), store.load("other").clients());
+            }
         }
     }
 

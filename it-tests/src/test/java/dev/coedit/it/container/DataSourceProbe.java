@@ -32,7 +32,8 @@ public class DataSourceProbe extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         long head = -1;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT head_version FROM documents WHERE id = ?")) {
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT version FROM ops WHERE document_id = ? ORDER BY version DESC LIMIT 1")) {
             s.setString(1, request.getParameter("doc"));
             try (ResultSet r = s.executeQuery()) {
                 if (r.next()) {
