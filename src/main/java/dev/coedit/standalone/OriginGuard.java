@@ -23,8 +23,8 @@ import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * Refuses a WebSocket handshake from a page of a foreign origin with 403, before Tyrus upgrades it: a Grizzly filter
- * placed ahead of Tyrus's (register this add-on first). It asks {@link OriginPolicy}, which a servlet filter in the
- * WAR is to ask too (not in the build yet).
+ * placed ahead of Tyrus's (register this add-on first). It asks {@link OriginPolicy}, as the WAR's servlet filter
+ * ({@code OriginFilter}) does.
  */
 final class OriginGuard extends BaseFilter implements AddOn {
 

@@ -140,7 +140,8 @@ public final class StandaloneServer implements AutoCloseable {
             // The handshake timeout and the origin check must sit ahead of Tyrus in the filter chain: registered
             // first, they are placed first.
             listener.registerAddOn(deadline);
-            listener.registerAddOn(new OriginGuard(new OriginPolicy(config.allowedOrigins()), sslContext != null));
+            OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.security().openMode());
+            listener.registerAddOn(new OriginGuard(origins, sslContext != null));
             listener.registerAddOn(endpoints.addOn());
             http.addListener(listener);
             http.getServerConfiguration().setName("coedit");

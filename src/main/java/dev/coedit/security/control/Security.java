@@ -29,7 +29,7 @@ public final class Security {
 
     public Security(SecurityConfig config, java.util.Set<String> allowedOrigins, Clock clock) {
         this.config = config;
-        this.origins = new OriginPolicy(allowedOrigins);
+        this.origins = new OriginPolicy(allowedOrigins, config.openMode());
         this.authentication = new Authentication(config, clock);
         this.limits = new ConnectionLimits(config, System.nanoTime());
         Handshake.useAdminRole(config.adminRole());
@@ -106,13 +106,14 @@ public final class Security {
     }
 
     /**
-     * The origin check for runtimes that do not refuse a foreign page before the upgrade (Payara, WildFly; the
-     * standalone server already answered 403): the connection is closed before any message. The scheme is not
-     * compared, since a proxy that terminates TLS makes the server see http for an https page.
+     * The origin check once more, when the connection opens: every runtime refused foreign pages before the upgrade
+     * (the standalone server's Grizzly filter, the WAR's servlet filter), so this only catches a runtime where that
+     * first line did not run; the connection is
+     * then closed before any message. The scheme is not compared, since a proxy that terminates TLS makes the server
+     * see http for an https page.
      */
     private String originRefusal(Handshake handshake) {
-        String refusal = origins.refusal(handshake.origin(), "http", handshake.host());
-        return refusal == null ? null : origins.refusal(handshake.origin(), "https", handshake.host());
+        return origins.refusal(handshake.origin(), handshake.host());
     }
 
     /** Closes a session that may not go on, with the reason, and logs it. */
