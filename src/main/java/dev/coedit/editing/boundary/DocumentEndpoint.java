@@ -3,6 +3,7 @@ package dev.coedit.editing.boundary;
 import dev.coedit.editing.control.CloseReasons;
 import dev.coedit.editing.control.Connection;
 import dev.coedit.editing.control.DocumentIds;
+import dev.coedit.editing.control.SessionRegistry;
 import dev.coedit.editing.entity.Json;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.DecodeException;
@@ -14,7 +15,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,13 +90,10 @@ public class DocumentEndpoint extends RegistryEndpoint {
         LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
     }
 
-    private static void refuse(Session session, CloseCodes code, String reason) {
+    /** Closes off this thread: refusals come from {@code @OnOpen} (see {@link SessionRegistry#closeSoon}). */
+    private void refuse(Session session, CloseCodes code, String reason) {
         SECURITY.info(() -> "refused connection " + session.getId() + " to " + session.getRequestURI().getPath()
                 + ": " + code.getCode() + " " + reason);
-        try {
-            session.close(CloseReasons.of(code.getCode(), reason));
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "closing a refused connection failed", e);
-        }
+        registry.closeSoon(session, CloseReasons.of(code.getCode(), reason));
     }
 }

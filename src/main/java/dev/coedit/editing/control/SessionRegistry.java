@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,7 +93,8 @@ public class SessionRegistry {
         if (journal == null) {
             throw new IllegalStateException("no Journal: CDI did not inject one and none was given");
         }
-        security = new Security(config.security(), config.allowedOrigins(), Clock.systemUTC());
+        security = new Security(config.security(), config.allowedOrigins(), Clock.systemUTC(),
+                this::runOffContainerThread);
         Security.LOG.info(() -> "Coedit security: " + config.security());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         workers = Executors.newFixedThreadPool(threads, named("coedit-worker"));
@@ -138,7 +140,7 @@ public class SessionRegistry {
      */
     public Connection open(Session session, String documentId) {
         if (stopping) {
-            Security.refuse(session, "docs/" + documentId, null, "shutdown", CloseReason.CloseCodes.GOING_AWAY,
+            security.refuse(session, "docs/" + documentId, null, "shutdown", CloseReason.CloseCodes.GOING_AWAY,
                     "server shutting down");
             return null;
         }
@@ -271,7 +273,28 @@ public class SessionRegistry {
     /** Calls {@code watcher} with a fresh snapshot now and whenever something changes (at most 4 times a second). */
     public void watch(Consumer<Snapshot> watcher) {
         watchers.add(watcher);
-        watcher.accept(snapshot());
+        // On the timer, like every later update, so the two never cross; and not on the caller's thread, which is
+        // @OnOpen's: in Payara that runs inside the servlet upgrade's init, where a frame written has been seen never
+        // to leave (about 1 in 600 monitors got nothing while others came and went; none once sent from here).
+        try {
+            timers.execute(() -> watcher.accept(snapshot()));
+        } catch (RejectedExecutionException shuttingDown) {
+            LOG.log(Level.FINE, "no first snapshot at shutdown", shuttingDown);
+        }
+    }
+
+    /**
+     * Closes a session off the caller's thread: for a refusal in {@code @OnOpen}, which must not write there (see
+     * {@link Security#Security}).
+     */
+    public void closeSoon(Session session, CloseReason reason) {
+        runOffContainerThread(() -> {
+            try {
+                session.close(reason);
+            } catch (IOException | IllegalStateException e) {
+                LOG.log(Level.FINE, "closing a refused session failed", e);
+            }
+        });
     }
 
     public void unwatch(Consumer<Snapshot> watcher) {

@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,9 +27,16 @@ public final class Security {
     private final Authentication authentication;
     private final ConnectionLimits limits;
     private final OriginPolicy origins;
+    private final Executor closer;
 
-    public Security(SecurityConfig config, java.util.Set<String> allowedOrigins, Clock clock) {
+    /**
+     * @param closer where refused sessions are closed: not on the thread that runs {@code @OnOpen}. Payara runs it
+     *               inside the servlet upgrade's {@code init}, and a frame written there has been seen never to leave
+     *               (the peer then waits for a close that never comes).
+     */
+    public Security(SecurityConfig config, java.util.Set<String> allowedOrigins, Clock clock, Executor closer) {
         this.config = config;
+        this.closer = closer;
         this.origins = new OriginPolicy(allowedOrigins, config.openMode());
         this.authentication = new Authentication(config, clock);
         this.limits = new ConnectionLimits(config, System.nanoTime());
@@ -117,15 +125,17 @@ public final class Security {
     }
 
     /** Closes a session that may not go on, with the reason, and logs it. */
-    public static void refuse(Session session, String channel, String address, String what, CloseCodes code,
+    public void refuse(Session session, String channel, String address, String what, CloseCodes code,
             String reason) {
         LOG.info(() -> "refused " + session.getId() + " from " + address + " to " + channel + " (" + what + "): "
                 + code.getCode() + " " + reason);
-        try {
-            session.close(CloseReasons.of(code.getCode(), reason));
-        } catch (IOException | IllegalStateException e) {
-            Logger.getLogger(Security.class.getName()).log(Level.FINE, "closing a refused session failed", e);
-        }
+        closer.execute(() -> {
+            try {
+                session.close(CloseReasons.of(code.getCode(), reason));
+            } catch (IOException | IllegalStateException e) {
+                Logger.getLogger(Security.class.getName()).log(Level.FINE, "closing a refused session failed", e);
+            }
+        });
     }
 
     /** Limits per user mean nothing in open mode, where everyone is the one local user. */
