@@ -94,6 +94,16 @@ public final class ServerUnderTest implements ExtensionContext.Store.CloseableRe
         return URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath()).resolve(relative);
     }
 
+    /**
+     * Skips the calling test when {@value #URL_PROPERTY} names a server deployed elsewhere: for tests that start
+     * standalone processes of their own, with settings or a database that a deployed server's operator chose.
+     */
+    public static void assumeStandaloneRun(String what) {
+        String url = System.getProperty(URL_PROPERTY);
+        Assumptions.assumeTrue(url == null || url.isBlank(),
+                "needs " + what + "; " + URL_PROPERTY + " points at a server deployed elsewhere");
+    }
+
     /** Whether this run started the standalone jar itself (no {@value #URL_PROPERTY}). */
     public boolean isStandaloneProcess() {
         return process != null;
