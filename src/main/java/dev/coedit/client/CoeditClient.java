@@ -51,6 +51,13 @@ public final class CoeditClient implements AutoCloseable {
     public interface Listener extends ProtocolClient.Events {
         default void status(Status status) {
         }
+
+        /**
+         * The connection closed: the server's close code and reason, or 1006 and no reason when it was lost without a
+         * close frame. The client then reconnects by itself, unless its status became {@link Status#CLOSED}.
+         */
+        default void closed(int code, String reason) {
+        }
     }
 
     private final URI uri;
@@ -383,6 +390,7 @@ public final class CoeditClient implements AutoCloseable {
         }
         session = null;
         protocol.disconnected();
+        listener.closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
         if (!closed) {
             setStatus(Status.OFFLINE);
             if (tokens != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()

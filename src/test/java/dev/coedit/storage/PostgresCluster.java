@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Assumptions;
  * A private PostgreSQL cluster for the tests, under {@code target/}: made with Debian's {@code initdb} as the
  * {@code postgres} user (initdb refuses root), trust authentication, listening on a free port of 127.0.0.1 only, and
  * stopped by a shutdown hook. Without PostgreSQL installed the tests that need it are skipped, saying so, unless
- * {@code -Dcoedit.postgres=required}, which makes them fail instead.
+ * {@code -Dcoedit.postgres=required}, which makes them fail instead. Public for the integration tests (it-tests/),
+ * which run a standalone server on a cluster of their own.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     /** initdb refuses root: as root, the cluster belongs to the postgres user; otherwise to whoever runs the tests. */
@@ -51,7 +52,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A cluster of the calling test's own, e.g. to stop and start it. Stop it with {@link #close()}. */
-    static PostgresCluster startNew(String name) {
+    public static PostgresCluster startNew(String name) {
         Path bin = binaries().orElse(null);
         if (bin == null) {
             String message = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): this PostgreSQL test"
@@ -101,7 +102,7 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                 dir.resolve("log").toString(), "-w", "-t", "60", "-o",
                 "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
@@ -110,7 +111,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A fast stop: connections are closed at once, as when the database server goes away. */
-    void stop() {
+    public void stop() {
         running = false;
         asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
                 "stop");
@@ -127,16 +128,16 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     /** A new empty database; its name. */
-    String createDatabase() {
+    public String createDatabase() {
         String name = "coedit_test_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"), "postgres", "");
              Statement s = c.createStatement()) {

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One document and the people editing it. Every method runs on the room's serial executor ({@link #execute}), so the
@@ -62,8 +63,11 @@ public final class Room {
     private final Executor serial;
     private final Executor blocking;
     private final Runnable onChange;
-    /** Told when the room cannot go on (its document failed to load or to be stored): drop it. */
-    private final Runnable onFailure;
+    /**
+     * Told, with this room, when it cannot go on (its document failed to load or to be stored): drop it. The room is
+     * passed in, not looked up: the load may fail on another thread before the constructor has even returned.
+     */
+    private final Consumer<Room> onFailure;
     /** Null until the document is loaded; confined to {@link #serial}. */
     private DocumentAuthority authority;
     /** Why the room cannot serve anyone, or null; confined to {@link #serial}. */
@@ -103,7 +107,7 @@ public final class Room {
         this.serial = serial;
         this.blocking = Runnable::run;
         this.onChange = onChange;
-        this.onFailure = () -> { };
+        this.onFailure = room -> { };
         this.stats = new Stats(documentId, authority.version(), authority.length(), 0);
     }
 
@@ -115,10 +119,10 @@ public final class Room {
      * @param defaultRole everyone else's role in a new document
      * @param window      committed ops kept in memory
      * @param blocking    where history reads run, off the room's executor and the container's threads
-     * @param onFailure   told once if the document cannot be loaded or stored
+     * @param onFailure   told once, with this room, if the document cannot be loaded or stored
      */
     public Room(String documentId, Journal journal, int window, String creator, Optional<Role> defaultRole,
-            Executor serial, Executor blocking, Runnable onChange, Runnable onFailure) {
+            Executor serial, Executor blocking, Runnable onChange, Consumer<Room> onFailure) {
         this.documentId = documentId;
         this.journal = journal;
         this.window = window;
@@ -488,7 +492,7 @@ public final class Room {
         }
         members.clear();
         byClient.clear();
-        onFailure.run();
+        onFailure.accept(this);
     }
 
     private static String rootMessage(Throwable error) {

@@ -28,7 +28,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -175,18 +174,14 @@ public class SessionRegistry {
 
     /** A room that loads its document from the journal as its first task; dropped from the map if it fails. */
     private Room newRoom(String documentId, String creator) {
-        AtomicReference<Room> self = new AtomicReference<>();
-        Room room = new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
-                new SerialExecutor(workers), this::runOffContainerThread, this::touched, () -> {
-                    Room failed = self.get();
-                    if (failed != null && rooms.remove(documentId, failed)) {
+        return new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
+                new SerialExecutor(workers), this::runOffContainerThread, this::touched, failed -> {
+                    if (rooms.remove(documentId, failed)) {
                         LOG.warning(() -> "document " + documentId + " left memory after a storage failure; it is"
                                 + " loaded again on the next connection");
                         changes.incrementAndGet();
                     }
                 });
-        self.set(room);
-        return room;
     }
 
     /** Drops documents nobody has used for {@code evict.after.ms}; they are loaded again when someone comes back. */

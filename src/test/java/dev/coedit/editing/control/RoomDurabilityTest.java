@@ -119,7 +119,7 @@ class RoomDurabilityTest {
 
     private Room room() {
         return new Room("doc", journal, 100, "ann", Optional.of(Role.EDITOR), Runnable::run, Runnable::run, () -> { },
-                () -> failed = true);
+                r -> failed = true);
     }
 
     private static ClientMessage.Submit submit(String client, long seq, long base, TextOp op) {

@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coedit.client.CoeditClient;
 import dev.coedit.it.support.ServerUnderTest;
 import dev.coedit.it.support.StandaloneProcess;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
 
     private static final int CLIENTS = 20;
-    private static final Pattern TOKEN = Pattern.compile("<c(\\d\\d):(\\d{4})>");
     private static final Pattern TORN =
             Pattern.compile("torn write of (\\d+) of (\\d+) bytes at offset (\\d+) of (\\S+)");
 
@@ -90,134 +85,29 @@ class CrashRecoveryIT {
         }
     }
 
-    /** Types tokens like {@code <c07:0012>} at the start of the document, one client per thread. */
-    private static final class Typist extends Thread {
-        final int index;
-        final CoeditClient client;
-        final AtomicIntegerArray acked;
-        final AtomicBoolean stop;
-        int typed;
-
-        Typist(int index, CoeditClient client, AtomicIntegerArray acked, AtomicBoolean stop) {
-            super("typist-" + index);
-            this.index = index;
-            this.client = client;
-            this.acked = acked;
-            this.stop = stop;
-        }
-
-        @Override
-        public void run() {
-            Random random = new Random(index);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // bounded even if nobody stops it
-            while (!stop.get() && System.nanoTime() < end && typed < 9_999) {
-                client.insert(0, String.format("<c%02d:%04d>", index, typed));
-                typed++;
-                try {
-                    Thread.sleep(10 + random.nextInt(30));
-                    if (typed % 5 == 0) {
-                        // A checkpoint: this thread is the only one typing, so once nothing is unacknowledged,
-                        // everything typed so far is stored. While the server is down it times out, and typing
-                        // goes on offline.
-                        client.awaitAcknowledged(Duration.ofSeconds(2));
-                        acked.set(index, typed);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // not acknowledged in time: the server is down
-                }
-            }
-        }
-    }
-
     private static void crashAndRecover(StandaloneProcess process, Crash crash, String how) throws Exception {
         String documentId = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        URI doc = ws(process, documentId);
-        List<CoeditClient> clients = new ArrayList<>();
-        List<Typist> typists = new ArrayList<>();
-        AtomicIntegerArray acked = new AtomicIntegerArray(CLIENTS);
-        AtomicBoolean stop = new AtomicBoolean();
-        try {
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.add(CoeditClient.builder(doc).name("typist " + i).maxBackoff(Duration.ofMillis(500))
-                        .connect(Duration.ofSeconds(20)));
-            }
-            for (int i = 0; i < CLIENTS; i++) {
-                typists.add(new Typist(i, clients.get(i), acked, stop));
-                typists.get(i).start();
-            }
+        try (Typists typists = Typists.start(ServerUnderTest.wsUri(process.httpUri(), "docs/" + documentId), CLIENTS, i -> new CoeditClient.Listener() { })) {
             Thread.sleep(3_000);
             crash.crash();
-            int[] ackedAtKill = new int[CLIENTS];
-            for (int i = 0; i < CLIENTS; i++) {
-                ackedAtKill[i] = acked.get(i);
-            }
+            int[] ackedAtCrash = typists.acknowledged();
             Thread.sleep(500); // they type on, offline
             // The plain jar on the same data folder, as an operator starts it after a crash (file:, not tear:).
             process.restart(StandaloneProcess.Launch.JAR);
 
             // What the restarted server loaded: every acknowledged edit, once.
-            try (CoeditClient observer = CoeditClient.builder(ws(process, documentId)).name("observer")
+            try (CoeditClient observer = CoeditClient.builder(ServerUnderTest.wsUri(process.httpUri(), "docs/" + documentId)).name("observer")
                     .connect(Duration.ofSeconds(20))) {
-                int[][] counts = count(observer.text());
-                int acknowledged = 0;
-                for (int c = 0; c < CLIENTS; c++) {
-                    acknowledged += ackedAtKill[c];
-                    for (int t = 0; t < ackedAtKill[c]; t++) {
-                        assertEquals(1, counts[c][t], "client " + c + " edit " + t + " was acknowledged before the"
-                                + " crash (" + how + "); times in the reloaded document");
-                    }
-                }
-                assertTrue(acknowledged > CLIENTS, "the test typed too little before the kill: " + acknowledged);
+                typists.assertEachOnce(observer.text(), ackedAtCrash, "was acknowledged before the crash (" + how
+                        + ") and must be in the reloaded document");
+                int acknowledged = IntStream.of(ackedAtCrash).sum();
+                assertTrue(acknowledged > CLIENTS, "the test typed too little before the crash: " + acknowledged);
                 System.out.printf("crash test (%s): %d edits acknowledged before the crash, all reloaded once%n",
                         how, acknowledged);
 
                 Thread.sleep(1_000);
-                stop.set(true);
-                for (Typist t : typists) {
-                    t.join(10_000);
-                }
-                for (CoeditClient client : clients) {
-                    client.awaitAcknowledged(Duration.ofSeconds(60));
-                }
-                long version = clients.get(0).version();
-                for (CoeditClient client : clients) {
-                    version = Math.max(version, client.version());
-                }
-                long target = version;
-                observer.awaitVersion(target, Duration.ofSeconds(30));
-                String text = observer.text();
-                for (CoeditClient client : clients) {
-                    client.awaitVersion(target, Duration.ofSeconds(30));
-                    assertEquals(text, client.text(), "every client converges");
-                }
-                int[][] finalCounts = count(text);
-                for (int c = 0; c < CLIENTS; c++) {
-                    for (int t = 0; t < typists.get(c).typed; t++) {
-                        assertEquals(1, finalCounts[c][t], "client " + c + " edit " + t + " in the final text");
-                    }
-                }
-            }
-        } finally {
-            stop.set(true);
-            for (CoeditClient client : clients) {
-                client.close();
+                typists.stopAndConverge(observer);
             }
         }
-    }
-
-    private static URI ws(StandaloneProcess process, String documentId) {
-        return URI.create(process.httpUri().toString().replaceFirst("^http", "ws") + "docs/" + documentId);
-    }
-
-    /** How many times each client's each token is in {@code text}. */
-    private static int[][] count(String text) {
-        int[][] counts = new int[CLIENTS][10_000];
-        Matcher m = TOKEN.matcher(text);
-        while (m.find()) {
-            counts[Integer.parseInt(m.group(1))][Integer.parseInt(m.group(2))]++;
-        }
-        return counts;
     }
 }

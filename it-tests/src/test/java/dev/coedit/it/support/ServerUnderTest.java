@@ -88,7 +88,11 @@ public final class ServerUnderTest implements ExtensionContext.Store.CloseableRe
      * @param path relative to the application's base address; a leading {@code /} is ignored
      */
     public URI wsUri(String path) {
-        URI base = httpUri();
+        return wsUri(httpUri(), path);
+    }
+
+    /** As {@link #wsUri(String)}, under another base address, such as a {@link StandaloneProcess}'s of a test. */
+    public static URI wsUri(URI base, String path) {
         String scheme = base.getScheme().equals("https") ? "wss" : "ws";
         String relative = path.startsWith("/") ? path.substring(1) : path;
         return URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath()).resolve(relative);
