@@ -1,6 +1,7 @@
 package dev.coedit.storage;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
@@ -27,6 +29,14 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class PostgresCluster implements AutoCloseable {
 
+    /** Where Debian's packages put each version's programs: {@code /usr/lib/postgresql/15/bin}. */
+    static final Path INSTALLED = Path.of("/usr/lib/postgresql");
+    static final String REQUIRED_PROPERTY = "coedit.postgres";
+    /** The one line the build log shows when PostgreSQL is missing (README, section Test). */
+    static final String NOT_FOUND = "PostgreSQL not found (no initdb under " + INSTALLED + "/*/bin): the PostgreSQL"
+            + " storage tests are SKIPPED; install postgresql or see .ci/run";
+    /** Whether this JVM has printed {@link #NOT_FOUND}. */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
     private static final AtomicInteger DATABASES = new AtomicInteger();
     /** initdb refuses root: as root, the cluster belongs to the postgres user; otherwise to whoever runs the tests. */
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -53,14 +63,9 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** A cluster of the calling test's own, e.g. to stop and start it. Stop it with {@link #close()}. */
     public static PostgresCluster startNew(String name) {
-        Path bin = binaries().orElse(null);
+        Path bin = binaries(INSTALLED).orElse(null);
         if (bin == null) {
-            String message = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): this PostgreSQL test"
-                    + " is skipped; apt-get install postgresql, and -Dcoedit.postgres=required makes it fail instead";
-            if ("required".equals(System.getProperty("coedit.postgres"))) {
-                Assertions.fail(message.replace("is skipped", "cannot run"));
-            }
-            Assumptions.abort(message);
+            notFound(System.getProperty(REQUIRED_PROPERTY), TOLD, System.out);
         }
         try {
             Path dir = Path.of("target", "postgres", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
@@ -80,8 +85,24 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    static Optional<Path> binaries() {
-        Path root = Path.of("/usr/lib/postgresql");
+    /**
+     * Skips the calling test, or fails it with {@code -Dcoedit.postgres=required}. A skipped test's reason only reaches
+     * the reports, so the build log gets {@link #NOT_FOUND} too, once per JVM ({@code told}), not once per test.
+     */
+    static void notFound(String required, AtomicBoolean told, PrintStream log) {
+        if ("required".equals(required)) {
+            Assertions.fail("PostgreSQL not found (no initdb under " + INSTALLED + "/*/bin), and "
+                    + REQUIRED_PROPERTY + "=required: install postgresql or see .ci/run");
+        }
+        if (told.compareAndSet(false, true)) {
+            log.println(NOT_FOUND);
+            log.flush();
+        }
+        Assumptions.abort(NOT_FOUND);
+    }
+
+    /** The newest {@code VERSION/bin} under {@code root} with {@code initdb} and {@code pg_ctl}. */
+    static Optional<Path> binaries(Path root) {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
