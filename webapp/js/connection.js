@@ -8,6 +8,12 @@ const FINAL_CODES = new Set([1002, 1003, 1007, 1009]);
 /** How the server's close reason starts when the token ran out: fetch a fresh one and come back at once. */
 export const TOKEN_EXPIRED = /^the token expired/;
 
+/**
+ * How the reason of a 1011 close starts when the document's stored data is corrupt: the server refuses it for good,
+ * so reconnecting would only repeat the refusal. Other 1011 closes (a failed send) are retried.
+ */
+export const CORRUPT_DOCUMENT = /^corrupt document /;
+
 /** The address of a channel of this application: relative to the page, ws: or wss: as the page's scheme. */
 export function channelUrl(path, base = globalThis.location.href) {
   const url = new URL(path, base);
@@ -38,7 +44,8 @@ export class ReconnectingSocket {
   constructor({ url, protocols = [], onOpen = () => {}, onMessage = () => {}, onClose = () => {},
     onStatus = () => {}, base = 100, max = 5000, WebSocketClass = globalThis.WebSocket,
     isFinal = (code, reason) => FINAL_CODES.has(code)
-      || (code === 1008 && !/^rate limit/i.test(reason) && !TOKEN_EXPIRED.test(reason)) }) {
+      || (code === 1008 && !/^rate limit/i.test(reason) && !TOKEN_EXPIRED.test(reason))
+      || (code === 1011 && CORRUPT_DOCUMENT.test(reason ?? '')) }) {
     Object.assign(this, { url, protocols, onOpen, onMessage, onClose, onStatus, base, max, WebSocketClass,
       isFinal });
     this.socket = null;

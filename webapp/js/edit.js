@@ -5,7 +5,7 @@
 import { CollabEditor } from './editor.js';
 import * as ot from './ot.js';
 import { ProtocolClient } from './client.js';
-import { ReconnectingSocket, channelUrl } from './connection.js';
+import { CORRUPT_DOCUMENT, ReconnectingSocket, channelUrl } from './connection.js';
 import { protocolsForPage, withTokenUrl } from './auth.js';
 import { PALETTE, cleanName, documentIdProblem, loadIdentity, newClientId, randomColor, randomDisplayName,
   saveIdentity } from './names.js';
@@ -184,6 +184,9 @@ async function main() {
       client.disconnected();
       if (code === 1008 && /replaced/.test(reason)) {
         lastError = 'This document was opened again with this tab\'s identity; this copy stopped. Reload to edit here.';
+      } else if (code === 1011 && CORRUPT_DOCUMENT.test(reason)) {
+        lastError = `The server cannot open this document: its stored data is damaged (${reason}). `
+          + 'Ask whoever runs the server to repair it; reconnecting will not help.';
       } else if (code !== 1000 && code !== 1001 && code !== 1006 && code < 4000 && reason) {
         lastError = `Connection closed: ${reason} (${code})`;
       }

@@ -128,6 +128,30 @@ describe('the reconnecting socket', () => {
     assert.equal(statuses.at(-1).state, 'closed');
   });
 
+  test('gives up on a corrupt document (1011 "corrupt document ..."), but retries other 1011 closes', () => {
+    socket();
+    const reason = 'corrupt document notes: the op of version 4 does not parse: Unexpected char 44 at (line no=1, '
+      + 'column no=3, offset=2)';
+    FakeSocket.all[0].lost(1011, reason);
+    assert.deepEqual(statuses.at(-1), { state: 'closed', code: 1011, reason });
+    assert.deepEqual(events, ['close 1011']);
+    mock.timers.tick(60_000);
+    assert.equal(FakeSocket.all.length, 1, 'no attempt after the refusal');
+
+    socket();
+    FakeSocket.all[1].lost(1011, 'send failed');
+    assert.equal(statuses.at(-1).state, 'waiting', 'an unexpected server failure is retried');
+    mock.timers.tick(60_000);
+    assert.equal(FakeSocket.all.length, 3);
+  });
+
+  test('the token-expiry close (1008) is still retried at once', () => {
+    socket();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].lost(1008, 'the token expired at 2026-11-25T10:00:00Z; get a fresh token and reconnect');
+    assert.equal(FakeSocket.all.length, 2, 'a new attempt without waiting');
+  });
+
   test('restart closes and connects at once', () => {
     const s = socket();
     FakeSocket.all[0].open();

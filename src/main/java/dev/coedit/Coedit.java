@@ -37,7 +37,7 @@ public final class Coedit {
             store.close();
             throw e;
         }
-        return new Application(registry, CoeditConfigurator.install(registry));
+        return new Application(registry, CoeditConfigurator.install(registry), store.databaseName());
     }
 
     /**
@@ -62,14 +62,21 @@ public final class Coedit {
     public static final class Application implements AutoCloseable {
         private final SessionRegistry registry;
         private final AutoCloseable installation;
+        private final String storage;
 
-        private Application(SessionRegistry registry, AutoCloseable installation) {
+        private Application(SessionRegistry registry, AutoCloseable installation, String storage) {
             this.registry = registry;
             this.installation = installation;
+            this.storage = storage;
         }
 
         public SessionRegistry registry() {
             return registry;
+        }
+
+        /** Where the documents are kept: {@code data folder /srv/coedit/data}, {@code database jdbc:...}. */
+        public String storage() {
+            return storage;
         }
 
         @Override

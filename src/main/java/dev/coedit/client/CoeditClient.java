@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +45,42 @@ import org.glassfish.tyrus.client.ClientProperties;
  */
 public final class CoeditClient implements AutoCloseable {
 
-    /** Where the client is. */
+    /** Where the client is. CLOSED: by {@link #close()}, or refused for good by the server ({@link #refusal()}). */
     public enum Status { CONNECTING, SYNCED, OFFLINE, CLOSED }
+
+    /**
+     * The server refused the document for good: its stored data is corrupt (close 1011, the reason naming the
+     * document and version). Reconnecting cannot help; someone must repair the server's data.
+     */
+    public static final class Refused extends RuntimeException {
+        private final int code;
+        private final String reason;
+
+        Refused(int code, String reason) {
+            super("the server refused the document for good (close " + code + "): " + reason);
+            this.code = code;
+            this.reason = reason;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
 
     /** Events, called under the client's lock on a WebSocket thread: keep them short. */
     public interface Listener extends ProtocolClient.Events {
         default void status(Status status) {
+        }
+
+        /**
+         * The connection closed: the server's close code and reason, or 1006 and no reason when it was lost without a
+         * close frame. The client then reconnects by itself, unless its status became {@link Status#CLOSED}.
+         */
+        default void closed(int code, String reason) {
         }
     }
 
@@ -73,8 +104,15 @@ public final class CoeditClient implements AutoCloseable {
     static final String TOKEN_PREFIX = "coedit.token.";
     /** How the server's close reason starts when a token ran out during a session. */
     static final String TOKEN_EXPIRED = "the token expired";
+    /** The close code and how the reason starts when the document's stored data is corrupt (docs/protocol.md). */
+    static final int CORRUPT = 1011;
+    static final String CORRUPT_DOCUMENT = "corrupt document ";
+    /** The error code {@link Listener#error} and {@link #errors()} report for such a refusal. */
+    public static final String CORRUPT_ERROR = "corrupt_document";
 
     private Session session;
+    /** The server's close that ended this client for good, or null. */
+    private Refused refusal;
     private Status status = Status.CONNECTING;
     private int attempts;
     private boolean closed;
@@ -179,15 +217,25 @@ public final class CoeditClient implements AutoCloseable {
             return this;
         }
 
-        /** Connects and waits for the document. */
+        /**
+         * Connects and waits for the document.
+         *
+         * @throws Refused when the server refuses the document for good (its stored data is corrupt)
+         */
         public CoeditClient connect(Duration timeout) throws TimeoutException, InterruptedException {
             CoeditClient client = new CoeditClient(this);
             client.open();
             try {
-                client.await(() -> client.status == Status.SYNCED, timeout, "the first snapshot");
+                client.await(() -> client.status == Status.SYNCED || client.refusal != null, timeout,
+                        "the first snapshot");
             } catch (TimeoutException e) {
                 client.close();
                 throw e;
+            }
+            Refused refused = client.refusal().orElse(null);
+            if (refused != null) {
+                client.close();
+                throw refused;
             }
             return client;
         }
@@ -228,7 +276,12 @@ public final class CoeditClient implements AutoCloseable {
         return Map.copyOf(protocol.participants());
     }
 
-    /** Error codes the server sent, oldest first. */
+    /** Why the server ended this client for good (it then stops reconnecting), or empty. */
+    public synchronized Optional<Refused> refusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    /** Error codes the server sent, oldest first ({@value #CORRUPT_ERROR} for a document refused for good). */
     public synchronized List<String> errors() {
         return List.copyOf(errors);
     }
@@ -383,6 +436,16 @@ public final class CoeditClient implements AutoCloseable {
         }
         session = null;
         protocol.disconnected();
+        int code = reason.getCloseCode().getCode();
+        listener.closed(code, reason.getReasonPhrase());
+        if (!closed && code == CORRUPT && reason.getReasonPhrase().startsWith(CORRUPT_DOCUMENT)) {
+            // Loading it again would fail again: no reconnect, and whoever uses this client is told why.
+            refusal = new Refused(code, reason.getReasonPhrase());
+            closed = true;
+            errors.add(CORRUPT_ERROR);
+            listener.error(CORRUPT_ERROR, reason.getReasonPhrase());
+            setStatus(Status.CLOSED);
+        }
         if (!closed) {
             setStatus(Status.OFFLINE);
             if (tokens != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()

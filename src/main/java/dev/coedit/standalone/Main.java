@@ -57,7 +57,7 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "coedit-shutdown"));
 
-        LOG.info(() -> "documents in " + config.dataDir().toAbsolutePath().normalize() + "; started in "
+        LOG.info(() -> "documents in " + server.storage() + "; started in "
                 + sinceJvmStart().toMillis() + " ms");
         if (config.security().openMode()) {
             System.out.println("Open mode: no sign-in; anyone who can reach " + config.host()

@@ -13,11 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -112,7 +107,8 @@ public final class StandaloneServer implements AutoCloseable {
         SSLContext sslContext = tls.isPresent() ? tls.get().context() : null;
         InetAddress address = resolve(config.host());
         checkPortIsFree(address, config);
-        createDataDir(config.dataDir());
+        // The data folder is the storage's: it creates and checks it when it opens H2 there (below, before anything
+        // listens), and a server on PostgreSQL needs none.
 
         EndpointContainer endpoints = new EndpointContainer(endpointClasses, CoeditConfig.CONTEXT_PATH,
                 incomingFrameBufferBytes(config));
@@ -173,6 +169,11 @@ public final class StandaloneServer implements AutoCloseable {
     public URI uri() {
         String authority = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // IPv6 literal
         return URI.create((secure ? "https://" : "http://") + authority + ":" + port + CoeditConfig.CONTEXT_PATH + "/");
+    }
+
+    /** Where the documents are kept, as messages name it: the data folder, or the database without its password. */
+    public String storage() {
+        return application.storage();
     }
 
     /** The application's registry of documents and connections (for monitoring and tests). */
@@ -318,29 +319,6 @@ public final class StandaloneServer implements AutoCloseable {
                     + " (is " + config.host() + " an address of this machine? try --host 127.0.0.1)", e);
         }
         return new StartupException("cannot listen on " + where + ": " + reason, e);
-    }
-
-    private static void createDataDir(Path dataDir) throws StartupException {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StartupException("cannot create the data folder " + dataDir.toAbsolutePath() + " ("
-                    + reason(e) + ")", e);
-        }
-    }
-
-    /** Why the file system refused, in words: an exception's class name is no message for a person. */
-    private static String reason(IOException e) {
-        if (e instanceof FileAlreadyExistsException refused) {
-            return refused.getFile() + " is a file";
-        }
-        if (e instanceof AccessDeniedException refused) {
-            return "no permission to write " + refused.getFile();
-        }
-        if (e instanceof FileSystemException refused && refused.getReason() != null) {
-            return refused.getReason();
-        }
-        return String.valueOf(e.getMessage());
     }
 
     /**

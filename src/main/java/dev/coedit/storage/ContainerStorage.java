@@ -39,23 +39,9 @@ public class ContainerStorage {
         List<String> names = storage.dataSource() != null ? List.of(storage.dataSource())
                 : StorageConfig.CONTAINER_DATASOURCES;
         List<String> tried = new ArrayList<>();
-        DataSource found = null;
-        String foundName = null;
-        for (String name : names) {
-            try {
-                Object o = new InitialContext().lookup(name);
-                if (o instanceof DataSource ds) {
-                    found = ds;
-                    foundName = name;
-                    break;
-                }
-                tried.add(name + " (not a DataSource)");
-            } catch (NamingException e) {
-                tried.add(name);
-            }
-        }
+        Found found = lookUp(names, tried);
         if (found != null) {
-            builder.dataSource(found, foundName);
+            builder.dataSource(found.dataSource(), found.name());
         } else if (storage.dataSource() != null) {
             throw new StorageException(StorageException.Reason.UNAVAILABLE, "the DataSource " + storage.dataSource()
                     + " named by the datasource setting is not in JNDI");
@@ -68,6 +54,45 @@ public class ContainerStorage {
         journal = new StoreJournal(store);
         String where = store.databaseName() + (found == null ? " (no DataSource at " + tried + ")" : "");
         LOG.info(() -> "Coedit documents in " + where);
+    }
+
+    /** A DataSource and the JNDI name it was found under. */
+    record Found(String name, DataSource dataSource) {
+    }
+
+    /**
+     * The first of {@code names} that is a DataSource in JNDI, or null; each name tried in vain goes to
+     * {@code tried}, for the log. One naming context for all of them, closed at the end: an {@code InitialContext}
+     * holds the container's naming resources until it is closed.
+     */
+    static Found lookUp(List<String> names, List<String> tried) {
+        InitialContext context;
+        try {
+            context = new InitialContext();
+        } catch (NamingException e) {
+            tried.add(names + " (no naming context: " + StorageException.firstLine(e) + ")");
+            return null;
+        }
+        try {
+            for (String name : names) {
+                try {
+                    Object o = context.lookup(name);
+                    if (o instanceof DataSource ds) {
+                        return new Found(name, ds);
+                    }
+                    tried.add(name + " (not a DataSource)");
+                } catch (NamingException e) {
+                    tried.add(name);
+                }
+            }
+            return null;
+        } finally {
+            try {
+                context.close();
+            } catch (NamingException e) {
+                LOG.fine(() -> "closing the naming context failed: " + e);
+            }
+        }
     }
 
     /**

@@ -2,7 +2,11 @@ package dev.coedit.storage;
 
 import dev.coedit.storage.StorageException.Reason;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,20 +58,22 @@ final class Database {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " cannot be created: "
-                    + StorageException.firstLine(e), e);
+            throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " cannot be created: " + refusal(e),
+                    e);
         }
         if (!Files.isWritable(dir)) {
             throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " is not writable");
         }
+        // Root may write anywhere as far as access() knows, yet a file system can still refuse (/proc, a read-only
+        // mount): only creating a file tells.
         Path probe = dir.resolve(".coedit-write-test");
         try {
             Files.deleteIfExists(probe);
             Files.createFile(probe);
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " is not writable: "
-                    + StorageException.firstLine(e), e);
+            throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " is not writable: no file can be"
+                    + " created in it (" + refusal(e) + ")", e);
         }
         if (!OPEN_FOLDERS.add(dir)) {
             throw new StorageException(Reason.UNWRITABLE, "data folder " + dir + " is already open in this process");
@@ -77,6 +83,26 @@ final class Database {
         ds.setUser("sa");
         ds.setPassword("");
         return new Database(ds, "data folder " + dir, dir);
+    }
+
+    /**
+     * Why the file system refused, in words: NIO's exceptions mostly carry nothing but the path as their message, and
+     * a message that repeats the folder's name says nothing.
+     */
+    private static String refusal(Exception e) {
+        if (e instanceof FileAlreadyExistsException refused) {
+            return refused.getFile() + " exists and is not a folder";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException refused && refused.getReason() != null) {
+            return refused.getReason();
+        }
+        return StorageException.firstLine(e);
     }
 
     /** The JDBC URL of the H2 database of a data folder. */

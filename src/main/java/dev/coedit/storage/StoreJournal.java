@@ -25,20 +25,28 @@ public final class StoreJournal implements Journal {
         return store;
     }
 
+    /** As the store loads it; {@link StorageException.Reason#CORRUPT} becomes {@link Journal.Corrupt}. */
     @Override
     public Loaded load(String documentId) {
-        StoredDocument d = store.load(documentId);
-        List<Commit> recent = new ArrayList<>(d.recent().size());
-        for (StoredOp op : d.recent()) {
-            recent.add(new Commit(op.version(), op.op(), op.clientId(), op.seq()));
+        try {
+            StoredDocument d = store.load(documentId);
+            List<Commit> recent = new ArrayList<>(d.recent().size());
+            for (StoredOp op : d.recent()) {
+                recent.add(new Commit(op.version(), op.op(), op.clientId(), op.seq()));
+            }
+            Map<String, long[]> clients = new HashMap<>();
+            d.clients().forEach((client, seq) -> clients.put(client, new long[] {seq.lastSeq(), seq.version()}));
+            return new Loaded(d.text(), d.version(), recent, clients, rules(documentId, d.access()));
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.CORRUPT) {
+                throw new Journal.Corrupt(e.getMessage(), e);
+            }
+            throw e;
         }
-        Map<String, long[]> clients = new HashMap<>();
-        d.clients().forEach((client, seq) -> clients.put(client, new long[] {seq.lastSeq(), seq.version()}));
-        return new Loaded(d.text(), d.version(), recent, clients, rules(d.access()));
     }
 
     /** Stored rules: a role per user, "*" for everyone else; none at all means a new document. */
-    static Optional<AccessRules> rules(Map<String, String> stored) {
+    static Optional<AccessRules> rules(String documentId, Map<String, String> stored) {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
@@ -47,8 +55,8 @@ public final class StoreJournal implements Journal {
         for (Map.Entry<String, String> e : stored.entrySet()) {
             Optional<Role> role = Role.fromWire(e.getValue());
             if (role.isEmpty()) {
-                throw new StorageException(StorageException.Reason.CORRUPT, "access rule of " + e.getKey()
-                        + " has the unknown role \"" + e.getValue() + "\"");
+                throw new StorageException(StorageException.Reason.CORRUPT, "document " + documentId
+                        + ": the access rule of " + e.getKey() + " has the unknown role \"" + e.getValue() + "\"");
             }
             if (AccessRules.EVERYONE.equals(e.getKey())) {
                 everyone = role;

@@ -187,7 +187,7 @@ class StandaloneServerTest {
                 () -> StandaloneServer.start(config(0).withDataDir(file.resolve("data")), Set.of(), resources));
 
         // The reason comes from the operating system, "Not a directory" on Linux.
-        assertTrue(e.getMessage().startsWith("cannot create the data folder " + file.resolve("data") + " ("),
+        assertTrue(e.getMessage().startsWith("data folder " + file.resolve("data") + " cannot be created: "),
                 e.getMessage());
         assertFalse(e.getMessage().contains("Exception"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

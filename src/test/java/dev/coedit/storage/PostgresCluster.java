@@ -1,6 +1,7 @@
 package dev.coedit.storage;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
@@ -22,10 +24,19 @@ import org.junit.jupiter.api.Assumptions;
  * A private PostgreSQL cluster for the tests, under {@code target/}: made with Debian's {@code initdb} as the
  * {@code postgres} user (initdb refuses root), trust authentication, listening on a free port of 127.0.0.1 only, and
  * stopped by a shutdown hook. Without PostgreSQL installed the tests that need it are skipped, saying so, unless
- * {@code -Dcoedit.postgres=required}, which makes them fail instead.
+ * {@code -Dcoedit.postgres=required}, which makes them fail instead. Public for the integration tests (it-tests/),
+ * which run a standalone server on a cluster of their own.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
+    /** Where Debian's packages put each version's programs: {@code /usr/lib/postgresql/15/bin}. */
+    static final Path INSTALLED = Path.of("/usr/lib/postgresql");
+    static final String REQUIRED_PROPERTY = "coedit.postgres";
+    /** The one line the build log shows when PostgreSQL is missing (README, section Test). */
+    static final String NOT_FOUND = "PostgreSQL not found (no initdb under " + INSTALLED + "/*/bin): the PostgreSQL"
+            + " storage tests are SKIPPED; install postgresql or see .ci/run";
+    /** Whether this JVM has printed {@link #NOT_FOUND}. */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
     private static final AtomicInteger DATABASES = new AtomicInteger();
     /** initdb refuses root: as root, the cluster belongs to the postgres user; otherwise to whoever runs the tests. */
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -51,15 +62,10 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A cluster of the calling test's own, e.g. to stop and start it. Stop it with {@link #close()}. */
-    static PostgresCluster startNew(String name) {
-        Path bin = binaries().orElse(null);
+    public static PostgresCluster startNew(String name) {
+        Path bin = binaries(INSTALLED).orElse(null);
         if (bin == null) {
-            String message = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): this PostgreSQL test"
-                    + " is skipped; apt-get install postgresql, and -Dcoedit.postgres=required makes it fail instead";
-            if ("required".equals(System.getProperty("coedit.postgres"))) {
-                Assertions.fail(message.replace("is skipped", "cannot run"));
-            }
-            Assumptions.abort(message);
+            notFound(System.getProperty(REQUIRED_PROPERTY), TOLD, System.out);
         }
         try {
             Path dir = Path.of("target", "postgres", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
@@ -79,8 +85,24 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    static Optional<Path> binaries() {
-        Path root = Path.of("/usr/lib/postgresql");
+    /**
+     * Skips the calling test, or fails it with {@code -Dcoedit.postgres=required}. A skipped test's reason only reaches
+     * the reports, so the build log gets {@link #NOT_FOUND} too, once per JVM ({@code told}), not once per test.
+     */
+    static void notFound(String required, AtomicBoolean told, PrintStream log) {
+        if ("required".equals(required)) {
+            Assertions.fail("PostgreSQL not found (no initdb under " + INSTALLED + "/*/bin), and "
+                    + REQUIRED_PROPERTY + "=required: install postgresql or see .ci/run");
+        }
+        if (told.compareAndSet(false, true)) {
+            log.println(NOT_FOUND);
+            log.flush();
+        }
+        Assumptions.abort(NOT_FOUND);
+    }
+
+    /** The newest {@code VERSION/bin} under {@code root} with {@code initdb} and {@code pg_ctl}. */
+    static Optional<Path> binaries(Path root) {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
@@ -101,7 +123,7 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                 dir.resolve("log").toString(), "-w", "-t", "60", "-o",
                 "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
@@ -110,7 +132,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A fast stop: connections are closed at once, as when the database server goes away. */
-    void stop() {
+    public void stop() {
         running = false;
         asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
                 "stop");
@@ -127,16 +149,16 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     /** A new empty database; its name. */
-    String createDatabase() {
+    public String createDatabase() {
         String name = "coedit_test_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"), "postgres", "");
              Statement s = c.createStatement()) {

@@ -17,14 +17,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The standalone runtime from outside: what it serves, where it listens, how it fails and how it stops. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -127,6 +131,42 @@ class StandaloneServerIT {
         assertEquals(2, run.exitCode(), run.stderr());
         assertOneLineWithoutStackTrace(run);
         assertTrue(run.stderr().contains(data.toString()), run.stderr());
+    }
+
+    /**
+     * Tests run as root here, whom permissions do not stop, so the folders are ones no one can write: one that cannot
+     * be made (under /proc), a file where the folder should be, and a folder that exists but takes no new file
+     * (/proc itself).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a folder that cannot be made", "a file in the folder's place",
+        "a folder that takes no file"})
+    void anUnwritableDataFolderExitsWith2AndOneLineThatNamesItAndSaysWhy(String which, @TempDir Path temp)
+            throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
+        Path folder;
+        String why;
+        switch (which) {
+            case "a folder that cannot be made" -> {
+                folder = Path.of("/proc/coedit-unwritable");
+                why = "cannot be created: no such file or directory";
+            }
+            case "a file in the folder's place" -> {
+                folder = Files.writeString(temp.resolve("data"), "not a folder");
+                why = "cannot be created: " + folder + " exists and is not a folder";
+            }
+            default -> {
+                folder = Path.of("/proc");
+                why = "is not writable: no file can be created in it (no such file or directory)";
+            }
+        }
+
+        StandaloneProcess.Finished run = StandaloneProcess.run("--port", "0", "--data-dir", folder.toString());
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertOneLineWithoutStackTrace(run);
+        assertEquals("coedit: data folder " + folder + " " + why, run.stderrLines().get(0));
+        assertFalse(run.stdout().contains("Coedit is running"), run.stdout());
     }
 
     @Test

@@ -31,7 +31,25 @@ public interface Journal {
     record Entry(long version, Instant time, String clientId, String author, int inserted, int deleted) {
     }
 
+    /**
+     * Reads a document back, after its writes still in flight (so a room dropped with writes pending is loaded with
+     * them, or without those that failed). A document never stored loads as version 0 with empty text.
+     *
+     * @throws Corrupt when what is stored cannot be read back; any other exception when the storage cannot be
+     *                 reached now (retrying later may work)
+     */
     Loaded load(String documentId);
+
+    /**
+     * A document whose stored data cannot be read back: an op that does not parse or does not fit, a missing
+     * version, an unknown role. Loading it again fails the same way, so it is refused for good, not retried; someone
+     * must repair the stored rows. The message names the document and, where there is one, the version.
+     */
+    final class Corrupt extends RuntimeException {
+        public Corrupt(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     CompletableFuture<Void> commit(String documentId, Commit commit, String author);
 

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One document and the people editing it. Every method runs on the room's serial executor ({@link #execute}), so the
@@ -42,7 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * version at that moment and goes out once the journal has stored that version. So the author's {@code ack}, the
  * others' {@code op}, a newcomer's snapshot and even a presence that follows an edit all wait for the edit to be
  * stored, in their original order. Should the journal fail, the room closes every connection (1013) and is dropped;
- * clients reconnect, the document is loaded again as stored, and what was not acknowledged is resent.
+ * clients reconnect, the document is loaded again as stored, and what was not acknowledged is resent. A document whose
+ * stored data is corrupt ({@link Journal.Corrupt}) is another matter: loading it again would fail again, so the room
+ * refuses every connection with 1011 and a reason starting {@value #CORRUPT_REASON}, for good, and stays in memory
+ * to do so without loading it again.
  */
 public final class Room {
 
@@ -53,6 +57,13 @@ public final class Room {
 
     /** Close code for connections of a document that cannot be loaded or stored now: try again later. */
     static final int UNAVAILABLE = 1013;
+    /**
+     * Close code for connections of a document whose stored data is corrupt: the server met a condition it cannot get
+     * past (RFC 6455). Clients must not reconnect; the reason starts with {@link #CORRUPT_REASON}.
+     */
+    static final int CORRUPT = 1011;
+    /** How the close reason for a corrupt document starts; the document and the version follow (docs/protocol.md). */
+    public static final String CORRUPT_REASON = "corrupt document ";
     /** Most history entries one request gets. */
     static final int MAX_HISTORY = 200;
 
@@ -62,12 +73,16 @@ public final class Room {
     private final Executor serial;
     private final Executor blocking;
     private final Runnable onChange;
-    /** Told when the room cannot go on (its document failed to load or to be stored): drop it. */
-    private final Runnable onFailure;
+    /**
+     * Told once, with this room, when it cannot go on (its document failed to load or to be stored; see
+     * {@link #failure()}): drop it, unless the failure is lasting. The room is passed in, not looked up: the load may
+     * fail on another thread before the constructor has even returned.
+     */
+    private final Consumer<Room> onFailure;
     /** Null until the document is loaded; confined to {@link #serial}. */
     private DocumentAuthority authority;
-    /** Why the room cannot serve anyone, or null; confined to {@link #serial}. */
-    private String failure;
+    /** Why the room cannot serve anyone, or null; written on {@link #serial} only, read by eviction on any thread. */
+    private volatile Failure failure;
     /** The newest version the journal has stored; confined to {@link #serial}. */
     private long durable;
     /** Messages held until the journal stores the version they were sent at, in order. */
@@ -91,6 +106,14 @@ public final class Room {
     }
 
     /**
+     * Why a room serves nobody: every connection is closed with {@code closeCode} and {@code reason} (clipped to fit a
+     * close frame). {@code lasting}: the stored document is corrupt, and the room stays to refuse it; otherwise it is
+     * to be dropped and loaded again by the next connection.
+     */
+    public record Failure(int closeCode, String reason, boolean lasting) {
+    }
+
+    /**
      * @param onChange told after every change that monitoring shows (an edit, a join, a leave); must be cheap
      */
     public Room(String documentId, DocumentAuthority authority, AccessRules rules, Executor serial, Runnable onChange) {
@@ -103,7 +126,7 @@ public final class Room {
         this.serial = serial;
         this.blocking = Runnable::run;
         this.onChange = onChange;
-        this.onFailure = () -> { };
+        this.onFailure = room -> { };
         this.stats = new Stats(documentId, authority.version(), authority.length(), 0);
     }
 
@@ -115,10 +138,10 @@ public final class Room {
      * @param defaultRole everyone else's role in a new document
      * @param window      committed ops kept in memory
      * @param blocking    where history reads run, off the room's executor and the container's threads
-     * @param onFailure   told once if the document cannot be loaded or stored
+     * @param onFailure   told once, with this room, if the document cannot be loaded or stored
      */
     public Room(String documentId, Journal journal, int window, String creator, Optional<Role> defaultRole,
-            Executor serial, Executor blocking, Runnable onChange, Runnable onFailure) {
+            Executor serial, Executor blocking, Runnable onChange, Consumer<Room> onFailure) {
         this.documentId = documentId;
         this.journal = journal;
         this.window = window;
@@ -147,14 +170,29 @@ public final class Room {
                 whenStored(journal.access(documentId, AccessRules.EVERYONE, defaultRole));
             }
             updateStats();
+        } catch (Journal.Corrupt e) {
+            String prefix = "document " + documentId + ": ";
+            String detail = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
+                    : e.getMessage();
+            fail(new Failure(CORRUPT, CORRUPT_REASON + documentId + ": " + detail, true));
         } catch (RuntimeException e) {
-            fail("cannot load document " + documentId + ": " + e.getMessage());
+            fail(new Failure(UNAVAILABLE, "cannot load document " + documentId + ": " + e.getMessage(), false));
         }
     }
 
-    /** Whether this room may be dropped from memory: nobody attached, nothing waiting, unused for {@code idle}. */
+    /**
+     * Whether this room may be dropped from memory: nobody attached and unused for {@code idle}. Writes may still be
+     * in flight: the journal's load waits for them, so the document comes back with them. A room that refuses a
+     * corrupt document stays: dropped, it would be loaded, fail and be reported again on the next connection.
+     */
     public boolean evictable(long nowNanos, Duration idle) {
-        return attached.get() == 0 && nowNanos - lastUsedNanos >= idle.toNanos();
+        Failure f = failure;
+        return (f == null || !f.lasting()) && attached.get() == 0 && nowNanos - lastUsedNanos >= idle.toNanos();
+    }
+
+    /** Why this room serves nobody, or empty while it serves. Any thread. */
+    public Optional<Failure> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** A connection will use this room; call while the registry holds the room in place. */
@@ -174,8 +212,9 @@ public final class Room {
      * document is unavailable. Runs on the executor, so after the load.
      */
     public void admit(Peer peer) {
-        if (failure != null) {
-            peer.close(UNAVAILABLE, failure);
+        Failure f = failure;
+        if (f != null) {
+            peer.close(f.closeCode(), f.reason());
         } else if (roleOf(peer.identity()).isEmpty()) {
             peer.close(NO_ACCESS, "user " + peer.identity().user() + " has no access to document " + documentId);
         }
@@ -205,8 +244,9 @@ public final class Room {
 
     /** Handles a message whose fields are already checked ({@link ClientMessage#problem()} is null). */
     public void handle(Peer peer, ClientMessage message) {
-        if (failure != null) {
-            peer.close(UNAVAILABLE, failure);
+        Failure f = failure;
+        if (f != null) {
+            peer.close(f.closeCode(), f.reason());
             return;
         }
         if (message instanceof Hello hello) {
@@ -458,7 +498,8 @@ public final class Room {
     private void whenStored(CompletableFuture<Void> write, long version) {
         write.whenComplete((ok, error) -> execute(() -> {
             if (error != null) {
-                fail("cannot store document " + documentId + ": " + rootMessage(error));
+                fail(new Failure(UNAVAILABLE, "cannot store document " + documentId + ": " + rootMessage(error),
+                        false));
             } else if (failure == null) {
                 stored(version);
             }
@@ -476,19 +517,19 @@ public final class Room {
         }
     }
 
-    /** The document cannot be served any more: every connection is closed (try again later) and the room dropped. */
-    private void fail(String why) {
+    /** The document cannot be served any more: every connection is closed, and the registry told once. */
+    private void fail(Failure why) {
         if (failure != null) {
             return;
         }
         failure = why;
         held.clear(); // none of it was stored; the clients resend after they reconnect
         for (Peer p : new ArrayList<>(members.keySet())) {
-            p.close(UNAVAILABLE, why);
+            p.close(why.closeCode(), why.reason());
         }
         members.clear();
         byClient.clear();
-        onFailure.run();
+        onFailure.accept(this);
     }
 
     private static String rootMessage(Throwable error) {

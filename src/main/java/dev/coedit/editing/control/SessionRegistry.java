@@ -29,7 +29,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -175,20 +174,29 @@ public class SessionRegistry {
         return connection;
     }
 
-    /** A room that loads its document from the journal as its first task; dropped from the map if it fails. */
+    /**
+     * A room that loads its document from the journal as its first task. If storage fails it, it is dropped from the
+     * map and the next connection loads the document again; a corrupt document's room stays instead, refusing every
+     * connection from memory, so the document is neither loaded nor reported again on each attempt.
+     */
     private Room newRoom(String documentId, String creator) {
-        AtomicReference<Room> self = new AtomicReference<>();
-        Room room = new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
-                new SerialExecutor(workers), this::runOffContainerThread, this::touched, () -> {
-                    Room failed = self.get();
-                    if (failed != null && rooms.remove(documentId, failed)) {
-                        LOG.warning(() -> "document " + documentId + " left memory after a storage failure; it is"
-                                + " loaded again on the next connection");
-                        changes.incrementAndGet();
-                    }
-                });
-        self.set(room);
-        return room;
+        return new Room(documentId, journal, config.historyWindow(), creator, config.security().defaultRole(),
+                new SerialExecutor(workers), this::runOffContainerThread, this::touched, this::failed);
+    }
+
+    /** Told once by each room that fails, on its executor. */
+    private void failed(Room room) {
+        Room.Failure why = room.failure().orElseThrow(() -> new IllegalStateException("room "
+                + room.documentId() + " reported a failure it does not have"));
+        if (why.lasting()) {
+            LOG.warning(() -> "document " + room.documentId() + " is refused (close " + why.closeCode() + ") until its"
+                    + " stored data is repaired and the server restarted: " + why.reason());
+            changes.incrementAndGet();
+        } else if (rooms.remove(room.documentId(), room)) {
+            LOG.warning(() -> "document " + room.documentId() + " left memory after a storage failure; it is loaded"
+                    + " again on the next connection");
+            changes.incrementAndGet();
+        }
     }
 
     /** Drops documents nobody has used for {@code evict.after.ms}; they are loaded again when someone comes back. */

@@ -1,6 +1,7 @@
 package dev.coedit.editing.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coedit.editing.control.DocumentAuthority.Commit;
@@ -9,6 +10,7 @@ import dev.coedit.ot.TextOp;
 import dev.coedit.security.entity.AccessRules;
 import dev.coedit.security.entity.Identity;
 import dev.coedit.security.entity.Role;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,11 @@ class RoomDurabilityTest {
         final List<String> written = new ArrayList<>();
         Loaded stored = new Loaded("", 0, List.of(), Map.of(), Optional.empty());
         RuntimeException loadFailure;
+        int loads;
 
         @Override
         public Loaded load(String documentId) {
+            loads++;
             if (loadFailure != null) {
                 throw loadFailure;
             }
@@ -116,10 +120,14 @@ class RoomDurabilityTest {
 
     private final HeldJournal journal = new HeldJournal();
     private boolean failed;
+    private int failures;
 
     private Room room() {
         return new Room("doc", journal, 100, "ann", Optional.of(Role.EDITOR), Runnable::run, Runnable::run, () -> { },
-                () -> failed = true);
+                r -> {
+                    failed = true;
+                    failures++;
+                });
     }
 
     private static ClientMessage.Submit submit(String client, long seq, long base, TextOp op) {
@@ -189,6 +197,56 @@ class RoomDurabilityTest {
         room.admit(ann);
         assertEquals("1013 cannot load document doc: database unreachable at db.example:5432", ann.closed);
         assertTrue(failed);
+    }
+
+    @Test
+    void aCorruptDocumentIsRefusedForGoodWith1011NamingTheDocumentAndVersionAndIsNeitherReloadedNorEvicted() {
+        journal.loadFailure = new Journal.Corrupt("document doc: the op of version 4 does not parse: Unexpected"
+                + " char 44", null);
+        Room room = room();
+        Recorder ann = new Recorder("ann");
+        room.admit(ann);
+        assertEquals("1011 corrupt document doc: the op of version 4 does not parse: Unexpected char 44", ann.closed);
+
+        Recorder bob = new Recorder("bob");
+        room.admit(bob);
+        room.handle(bob, new ClientMessage.Hello("b", null, null, null, null, null));
+        assertEquals(ann.closed, bob.closed, "every later connection gets the same refusal");
+        assertTrue(bob.received.isEmpty(), bob.received.toString());
+        assertEquals(1, journal.loads, "refused from memory, not loaded again");
+        assertEquals(1, failures, "the registry is told once");
+        Room.Failure failure = room.failure().orElseThrow();
+        assertTrue(failure.lasting(), failure.toString());
+        long muchLater = System.nanoTime() + Duration.ofDays(1).toNanos();
+        assertFalse(room.evictable(muchLater, Duration.ZERO), "evicted, it would be loaded and reported again");
+    }
+
+    @Test
+    void aDocumentThatCannotBeLoadedNowIsToBeLoadedAgainByTheNextConnection() {
+        journal.loadFailure = new IllegalStateException("database unreachable");
+        Room room = room();
+        Room.Failure failure = room.failure().orElseThrow();
+        assertEquals(1013, failure.closeCode());
+        assertFalse(failure.lasting(), failure.toString());
+        long muchLater = System.nanoTime() + Duration.ofDays(1).toNanos();
+        assertTrue(room.evictable(muchLater, Duration.ZERO), "nothing keeps it");
+    }
+
+    @Test
+    void aRoomMayBeEvictedOnlyWhenNobodyIsAttachedAndItWasIdleLongEnough() {
+        Room room = room();
+        journal.storeAll();
+        Duration idle = Duration.ofMinutes(1);
+        long now = System.nanoTime();
+        assertFalse(room.evictable(now, idle), "just used");
+        long later = now + idle.toNanos() + 1;
+        assertTrue(room.evictable(later, idle));
+        room.attach();
+        assertFalse(room.evictable(later + idle.toNanos(), idle), "someone is attached");
+        room.detach();
+        assertFalse(room.evictable(later, idle), "a detach is a use");
+        assertTrue(room.evictable(System.nanoTime() + idle.toNanos() + 1, idle));
+        assertTrue(room.failure().isEmpty());
     }
 
     @Test

@@ -6,31 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coedit.client.CoeditClient;
 import dev.coedit.it.support.ServerUnderTest;
 import dev.coedit.it.support.StandaloneProcess;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The crash test. The standalone server runs as a separate process while 20 clients type; it is killed with SIGKILL
- * mid-stream (no shutdown hook, no flush) and started again on the same data folder. Every edit a client had seen
- * acknowledged before the kill is in the document the restarted server loads, exactly once; the clients reconnect,
- * resend what was not acknowledged, and all converge on a text with every edit exactly once. Again with a torn last
- * write: bytes of a write that never completed at the end of the database file.
+ * The crash test. The standalone server runs as a separate process while 20 clients type; it dies mid-stream and is
+ * started again on the same data folder. Every edit a client had seen acknowledged before the crash is in the
+ * document the restarted server loads, exactly once; the clients reconnect, resend what was not acknowledged, and
+ * all converge on a text with every edit exactly once. It dies two ways:
+ * <ul>
+ *   <li>SIGKILL: no shutdown hook, no flush;</li>
+ *   <li>a torn write: the server runs through {@link TornWriteLauncher}, which writes only part of one real write of
+ *       the database file (a commit in flight) and halts the JVM in the middle of it.</li>
+ * </ul>
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @ExtendWith(ServerUnderTest.Extension.class)
@@ -38,158 +37,77 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CrashRecoveryIT {
 
     private static final int CLIENTS = 20;
-    private static final Pattern TOKEN = Pattern.compile("<c(\\d\\d):(\\d{4})>");
+    private static final Pattern TORN =
+            Pattern.compile("torn write of (\\d+) of (\\d+) bytes at offset (\\d+) of (\\S+)");
+
+    /** How the server dies mid-stream; it returns once the process is gone. */
+    private interface Crash {
+        void crash() throws Exception;
+    }
 
     @Test
     void everyAcknowledgedEditSurvivesAKillAndTheClientsConverge(ServerUnderTest server) throws Exception {
-        crashAndRecover(server.process(), false);
+        StandaloneProcess process = server.process();
+        crashAndRecover(process, process::kill, "SIGKILL");
     }
 
     @Test
-    void everyAcknowledgedEditSurvivesAKillWithATornLastWrite(ServerUnderTest server) throws Exception {
-        crashAndRecover(server.process(), true);
-    }
-
-    /** Types tokens like {@code <c07:0012>} at the start of the document, one client per thread. */
-    private static final class Typist extends Thread {
-        final int index;
-        final CoeditClient client;
-        final AtomicIntegerArray acked;
-        final AtomicBoolean stop;
-        int typed;
-
-        Typist(int index, CoeditClient client, AtomicIntegerArray acked, AtomicBoolean stop) {
-            super("typist-" + index);
-            this.index = index;
-            this.client = client;
-            this.acked = acked;
-            this.stop = stop;
-        }
-
-        @Override
-        public void run() {
-            Random random = new Random(index);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // bounded even if nobody stops it
-            while (!stop.get() && System.nanoTime() < end && typed < 9_999) {
-                client.insert(0, String.format("<c%02d:%04d>", index, typed));
-                typed++;
-                try {
-                    Thread.sleep(10 + random.nextInt(30));
-                    if (typed % 5 == 0) {
-                        // A checkpoint: this thread is the only one typing, so once nothing is unacknowledged,
-                        // everything typed so far is stored. While the server is down it times out, and typing
-                        // goes on offline.
-                        client.awaitAcknowledged(Duration.ofSeconds(2));
-                        acked.set(index, typed);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // not acknowledged in time: the server is down
-                }
-            }
+    void everyAcknowledgedEditSurvivesACrashInTheMiddleOfAWriteAndTheClientsConverge(@TempDir Path folder)
+            throws Exception {
+        ServerUnderTest.assumeStandaloneRun("a server started through " + TornWriteLauncher.class.getSimpleName());
+        Path data = folder.resolve("data");
+        Path trigger = folder.resolve("tear-now");
+        // What the server makes of --data-dir (Database.h2Url), with the tearing file system instead of file:.
+        String url = "jdbc:h2:" + TornWriteLauncher.SCHEME + ":" + data.toAbsolutePath().normalize().resolve("coedit")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        StandaloneProcess.Launch tearing = new StandaloneProcess.Launch(
+                List.of("-D" + TornWriteLauncher.TRIGGER + "=" + trigger), TornWriteLauncher.class,
+                List.of("--db-url", url));
+        try (StandaloneProcess process = StandaloneProcess.start(0, data, ServerUnderTest.LOAD_TEST_SETTINGS,
+                tearing)) {
+            crashAndRecover(process, () -> {
+                Files.createFile(trigger);
+                int exitCode = process.awaitExit();
+                String stderr = process.stderr();
+                assertEquals(TornWriteLauncher.EXIT_CODE, exitCode, "the server died otherwise: " + stderr);
+                Matcher torn = TORN.matcher(stderr);
+                assertTrue(torn.find(), "no torn write reported: " + stderr);
+                long written = Long.parseLong(torn.group(1));
+                long total = Long.parseLong(torn.group(2));
+                long offset = Long.parseLong(torn.group(3));
+                Path file = Path.of(torn.group(4));
+                assertTrue(written > 0 && written < total, torn.group());
+                assertEquals(data.toAbsolutePath().normalize().resolve("coedit.mv.db"), file, "the torn file");
+                assertTrue(Files.size(file) >= offset + written, "the torn bytes are in the file: " + Files.size(file)
+                        + " bytes, " + torn.group());
+                System.out.println("crash test: " + torn.group());
+            }, "torn write");
         }
     }
 
-    private static void crashAndRecover(StandaloneProcess process, boolean tornWrite) throws Exception {
+    private static void crashAndRecover(StandaloneProcess process, Crash crash, String how) throws Exception {
         String documentId = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        URI doc = ws(process, documentId);
-        List<CoeditClient> clients = new ArrayList<>();
-        List<Typist> typists = new ArrayList<>();
-        AtomicIntegerArray acked = new AtomicIntegerArray(CLIENTS);
-        AtomicBoolean stop = new AtomicBoolean();
-        try {
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.add(CoeditClient.builder(doc).name("typist " + i).maxBackoff(Duration.ofMillis(500))
-                        .connect(Duration.ofSeconds(20)));
-            }
-            for (int i = 0; i < CLIENTS; i++) {
-                typists.add(new Typist(i, clients.get(i), acked, stop));
-                typists.get(i).start();
-            }
+        try (Typists typists = Typists.start(ServerUnderTest.wsUri(process.httpUri(), "docs/" + documentId), CLIENTS, i -> new CoeditClient.Listener() { })) {
             Thread.sleep(3_000);
-            process.kill();
-            int[] ackedAtKill = new int[CLIENTS];
-            for (int i = 0; i < CLIENTS; i++) {
-                ackedAtKill[i] = acked.get(i);
-            }
-            if (tornWrite) {
-                tearLastWrite(process.dataDir().resolve("coedit.mv.db"));
-            }
+            crash.crash();
+            int[] ackedAtCrash = typists.acknowledged();
             Thread.sleep(500); // they type on, offline
-            process.restart();
+            // The plain jar on the same data folder, as an operator starts it after a crash (file:, not tear:).
+            process.restart(StandaloneProcess.Launch.JAR);
 
             // What the restarted server loaded: every acknowledged edit, once.
-            try (CoeditClient observer = CoeditClient.builder(ws(process, documentId)).name("observer")
+            try (CoeditClient observer = CoeditClient.builder(ServerUnderTest.wsUri(process.httpUri(), "docs/" + documentId)).name("observer")
                     .connect(Duration.ofSeconds(20))) {
-                int[][] counts = count(observer.text());
-                int acknowledged = 0;
-                for (int c = 0; c < CLIENTS; c++) {
-                    acknowledged += ackedAtKill[c];
-                    for (int t = 0; t < ackedAtKill[c]; t++) {
-                        assertEquals(1, counts[c][t], "client " + c + " edit " + t + " was acknowledged before the"
-                                + " kill; times in the reloaded document");
-                    }
-                }
-                assertTrue(acknowledged > CLIENTS, "the test typed too little before the kill: " + acknowledged);
-                System.out.printf("crash test%s: %d edits acknowledged before the kill, all reloaded once%n",
-                        tornWrite ? " (torn last write)" : "", acknowledged);
+                typists.assertEachOnce(observer.text(), ackedAtCrash, "was acknowledged before the crash (" + how
+                        + ") and must be in the reloaded document");
+                int acknowledged = IntStream.of(ackedAtCrash).sum();
+                assertTrue(acknowledged > CLIENTS, "the test typed too little before the crash: " + acknowledged);
+                System.out.printf("crash test (%s): %d edits acknowledged before the crash, all reloaded once%n",
+                        how, acknowledged);
 
                 Thread.sleep(1_000);
-                stop.set(true);
-                for (Typist t : typists) {
-                    t.join(10_000);
-                }
-                for (CoeditClient client : clients) {
-                    client.awaitAcknowledged(Duration.ofSeconds(60));
-                }
-                long version = clients.get(0).version();
-                for (CoeditClient client : clients) {
-                    version = Math.max(version, client.version());
-                }
-                long target = version;
-                observer.awaitVersion(target, Duration.ofSeconds(30));
-                String text = observer.text();
-                for (CoeditClient client : clients) {
-                    client.awaitVersion(target, Duration.ofSeconds(30));
-                    assertEquals(text, client.text(), "every client converges");
-                }
-                int[][] finalCounts = count(text);
-                for (int c = 0; c < CLIENTS; c++) {
-                    for (int t = 0; t < typists.get(c).typed; t++) {
-                        assertEquals(1, finalCounts[c][t], "client " + c + " edit " + t + " in the final text");
-                    }
-                }
-            }
-        } finally {
-            stop.set(true);
-            for (CoeditClient client : clients) {
-                client.close();
+                typists.stopAndConverge(observer);
             }
         }
-    }
-
-    private static URI ws(StandaloneProcess process, String documentId) {
-        return URI.create(process.httpUri().toString().replaceFirst("^http", "ws") + "docs/" + documentId);
-    }
-
-    /** How many times each client's each token is in {@code text}. */
-    private static int[][] count(String text) {
-        int[][] counts = new int[CLIENTS][10_000];
-        Matcher m = TOKEN.matcher(text);
-        while (m.find()) {
-            counts[Integer.parseInt(m.group(1))][Integer.parseInt(m.group(2))]++;
-        }
-        return counts;
-    }
-
-    /** A write the kill interrupted: a few KB of what looks like a half-written block at the end of the file. */
-    private static void tearLastWrite(Path file) throws IOException {
-        byte[] torn = new byte[4096 + 512];
-        new Random(7).nextBytes(torn);
-        byte[] header = "chunk:7fff,len:4,pages:2,max:1000,map:20,root:0,time:1,version:99999,next:0,"
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        System.arraycopy(header, 0, torn, 0, header.length);
-        Files.write(file, torn, StandardOpenOption.APPEND);
     }
 }

@@ -88,10 +88,24 @@ public final class ServerUnderTest implements ExtensionContext.Store.CloseableRe
      * @param path relative to the application's base address; a leading {@code /} is ignored
      */
     public URI wsUri(String path) {
-        URI base = httpUri();
+        return wsUri(httpUri(), path);
+    }
+
+    /** As {@link #wsUri(String)}, under another base address, such as a {@link StandaloneProcess}'s of a test. */
+    public static URI wsUri(URI base, String path) {
         String scheme = base.getScheme().equals("https") ? "wss" : "ws";
         String relative = path.startsWith("/") ? path.substring(1) : path;
         return URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath()).resolve(relative);
+    }
+
+    /**
+     * Skips the calling test when {@value #URL_PROPERTY} names a server deployed elsewhere: for tests that start
+     * standalone processes of their own, with settings or a database that a deployed server's operator chose.
+     */
+    public static void assumeStandaloneRun(String what) {
+        String url = System.getProperty(URL_PROPERTY);
+        Assumptions.assumeTrue(url == null || url.isBlank(),
+                "needs " + what + "; " + URL_PROPERTY + " points at a server deployed elsewhere");
     }
 
     /** Whether this run started the standalone jar itself (no {@value #URL_PROPERTY}). */

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  *
  * <p>A killed or stopped server can be {@linkplain #restart() restarted} on the same port and data folder. The
  * process is killed at the latest when this JVM exits.
+ *
+ * <p>A test may start it another way ({@link Launch}): with more flags, or through a main class of its own that
+ * prepares the JVM and then calls the server's {@code Main}, and restart it the plain way on the same files.
  */
 public final class StandaloneProcess implements AutoCloseable {
 
@@ -50,11 +53,37 @@ public final class StandaloneProcess implements AutoCloseable {
     private Output output;
 
     private final Map<String, String> environment;
+    private Launch launch;
 
-    private StandaloneProcess(int port, Path dataDir, Map<String, String> environment) {
+    /**
+     * How the server's JVM is started, besides {@code --port} and {@code --data-dir}.
+     *
+     * @param jvmOptions options before the main class, like {@code -Dname=value}
+     * @param mainClass  null for {@code java -jar} (as a person runs it); else a test's main class, run with the jar
+     *                   and the folder or jar that holds that class on the class path
+     * @param args       flags after {@code --port} and {@code --data-dir}, like {@code --db-url URL}
+     */
+    public record Launch(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+
+        /** {@code java -jar coedit-standalone.jar --port P --data-dir D}. */
+        public static final Launch JAR = new Launch(List.of(), null, List.of());
+
+        public Launch {
+            jvmOptions = List.copyOf(jvmOptions);
+            args = List.copyOf(args);
+        }
+
+        /** The jar with these flags added. */
+        public static Launch jar(String... args) {
+            return new Launch(List.of(), null, List.of(args));
+        }
+    }
+
+    private StandaloneProcess(int port, Path dataDir, Map<String, String> environment, Launch launch) {
         this.port = port;
         this.dataDir = dataDir;
         this.environment = Map.copyOf(environment);
+        this.launch = launch;
     }
 
     /**
@@ -73,10 +102,15 @@ public final class StandaloneProcess implements AutoCloseable {
      * way an operator passes secrets.
      */
     public static StandaloneProcess start(int port, Path dataDir, Map<String, String> environment) {
-        StandaloneProcess server = new StandaloneProcess(port, dataDir, environment);
+        return start(port, dataDir, environment, Launch.JAR);
+    }
+
+    /** As {@link #start(int, Path, Map)}, started the way {@code launch} says. */
+    public static StandaloneProcess start(int port, Path dataDir, Map<String, String> environment, Launch launch) {
+        StandaloneProcess server = new StandaloneProcess(port, dataDir, environment, launch);
         Runtime.getRuntime().addShutdownHook(server.killOnExit);
         try {
-            server.launch();
+            server.startProcess();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -89,7 +123,7 @@ public final class StandaloneProcess implements AutoCloseable {
      * in use). Kills it and fails if it is still running after {@link #EXIT_TIMEOUT}.
      */
     public static Finished run(String... args) {
-        List<String> command = command(List.of(args));
+        List<String> command = command(Launch.JAR, List.of(args));
         Process process = spawn(command, Map.of());
         Output output = new Output(process, "coedit " + String.join(" ", args));
         try {
@@ -157,7 +191,7 @@ public final class StandaloneProcess implements AutoCloseable {
     public synchronized void kill() {
         // Through the handle: Process.destroyForcibly() would also close the pipes and lose the last output.
         process.toHandle().destroyForcibly();
-        awaitExit();
+        awaitExitOrKill();
     }
 
     /**
@@ -169,15 +203,31 @@ public final class StandaloneProcess implements AutoCloseable {
         // Through the handle: Process.destroy() would also close the pipes, and what the server prints while it
         // stops would be lost.
         process.toHandle().destroy();
-        return awaitExit();
+        return awaitExitOrKill();
     }
 
     /** Starts it again on the same port and data folder, after {@linkplain #stop() stopping} it if it runs. */
     public synchronized void restart() {
+        restart(launch);
+    }
+
+    /** As {@link #restart()}, started the way {@code how} says from now on (e.g. the plain jar after a test's own). */
+    public synchronized void restart(Launch how) {
         if (process.isAlive()) {
             stop();
         }
-        launch();
+        launch = how;
+        startProcess();
+    }
+
+    /**
+     * Waits, at most {@link #EXIT_TIMEOUT}, for a process that ends by itself, and kills it after that.
+     *
+     * @return its exit code
+     * @throws IllegalStateException when it was still running; the message holds its output
+     */
+    public synchronized int awaitExit() {
+        return awaitExitOrKill();
     }
 
     /** Kills the process if it still runs. */
@@ -191,8 +241,11 @@ public final class StandaloneProcess implements AutoCloseable {
         }
     }
 
-    private synchronized void launch() {
-        List<String> command = command(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+    private synchronized void startProcess() {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--data-dir",
+                dataDir.toString()));
+        args.addAll(launch.args());
+        List<String> command = command(launch, args);
         long started = System.nanoTime();
         process = spawn(command, environment);
         output = new Output(process, "coedit:" + (port == 0 ? "?" : port));
@@ -216,7 +269,7 @@ public final class StandaloneProcess implements AutoCloseable {
                 startupTime.toMillis());
     }
 
-    private int awaitExit() {
+    private int awaitExitOrKill() {
         try {
             if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -238,13 +291,31 @@ public final class StandaloneProcess implements AutoCloseable {
         }
     }
 
-    private static List<String> command(List<String> args) {
+    private static List<String> command(Launch launch, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(jar().toString());
+        command.addAll(launch.jvmOptions());
+        if (launch.mainClass() == null) {
+            command.add("-jar");
+            command.add(jar().toString());
+        } else {
+            // The jar first: the server's classes and libraries are the ones it ships; the test's folder adds the
+            // main class (and whatever else it holds, which the server never looks for).
+            command.add("-cp");
+            command.add(jar() + java.io.File.pathSeparator + codeSource(launch.mainClass()));
+            command.add(launch.mainClass().getName());
+        }
         command.addAll(args);
         return command;
+    }
+
+    /** The folder or jar a class was loaded from. */
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("cannot tell where " + type.getName() + " was loaded from", e);
+        }
     }
 
     /** The jar named by {@value #JAR_PROPERTY}, which must exist. */
