@@ -37,17 +37,20 @@ export function backoff(attempt, { base = 100, max = 5000, random = Math.random 
  *   {state: 'offline', held}                 the browser is offline (or a test holds the connection down)
  *   {state: 'closed', code, reason}          closed for good: a retry cannot help (or stop() was called)
  *
+ * A connection that delivers nothing within `answerTimeout` ms of opening is closed (4003) and retried.
+ *
  * `protocols` is a list, or a function ({fresh}) returning a promise of one: it is asked before every attempt, and
  * with fresh=true after the server closed because the token expired (such a close is retried at once).
  */
 export class ReconnectingSocket {
   constructor({ url, protocols = [], onOpen = () => {}, onMessage = () => {}, onClose = () => {},
-    onStatus = () => {}, base = 100, max = 5000, WebSocketClass = globalThis.WebSocket,
+    onStatus = () => {}, base = 100, max = 5000, answerTimeout = 15000, WebSocketClass = globalThis.WebSocket,
     isFinal = (code, reason) => FINAL_CODES.has(code)
       || (code === 1008 && !/^rate limit/i.test(reason) && !TOKEN_EXPIRED.test(reason))
       || (code === 1011 && CORRUPT_DOCUMENT.test(reason ?? '')) }) {
-    Object.assign(this, { url, protocols, onOpen, onMessage, onClose, onStatus, base, max, WebSocketClass,
-      isFinal });
+    Object.assign(this, { url, protocols, onOpen, onMessage, onClose, onStatus, base, max, answerTimeout,
+      WebSocketClass, isFinal });
+    this.answerTimer = null;
     this.socket = null;
     this.attempt = 0; // failed attempts in a row
     this.timer = null;
@@ -175,15 +178,28 @@ export class ReconnectingSocket {
         return;
       }
       this.#status({ state: 'open' });
+      // Every channel speaks first or answers the hello at once. An upgraded connection that stays silent (a
+      // container has been seen to leave one so under churn; a proxy may lose one) is replaced, rather than left
+      // "connecting" until the server's idle timeout.
+      clearTimeout(this.answerTimer);
+      this.answerTimer = setTimeout(() => {
+        if (this.socket === socket) {
+          const reason = `no answer within ${this.answerTimeout} ms`;
+          this.#drop(4003, reason);
+          this.#closed(4003, reason);
+        }
+      }, this.answerTimeout);
       this.onOpen();
     };
     socket.onmessage = (event) => {
       if (this.socket === socket) {
+        clearTimeout(this.answerTimer);
         this.onMessage(event.data);
       }
     };
     socket.onclose = (event) => {
       if (this.socket === socket) {
+        clearTimeout(this.answerTimer);
         this.socket = null;
         this.onClose(event.code, event.reason);
         this.#closed(event.code, event.reason);
@@ -223,6 +239,7 @@ export class ReconnectingSocket {
 
   /** Closes the current socket without waiting for its close event, and tells the owner at once. */
   #drop(code, reason) {
+    clearTimeout(this.answerTimer);
     const socket = this.socket;
     if (socket == null) {
       return;

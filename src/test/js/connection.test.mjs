@@ -90,6 +90,24 @@ describe('the reconnecting socket', () => {
     assert.equal(statuses.at(-1).attempt, 1, 'back to the first delay');
   });
 
+  test('an upgraded connection that says nothing within the answer timeout is replaced; one that answers is kept', () => {
+    socket({ answerTimeout: 1000, base: 100, max: 100 });
+    FakeSocket.all[0].open();
+    mock.timers.tick(999);
+    assert.equal(FakeSocket.all[0].readyState, 1, 'still waiting');
+    mock.timers.tick(1);
+    assert.equal(FakeSocket.all[0].readyState, 3, 'given up');
+    assert.deepEqual(events, ['open', 'close 4003']);
+    assert.equal(statuses.at(-1).state, 'waiting');
+    mock.timers.tick(100);
+    assert.equal(FakeSocket.all.length, 2, 'a new attempt');
+    FakeSocket.all[1].open();
+    FakeSocket.all[1].onmessage({ data: '{"type":"snapshot"}' });
+    mock.timers.tick(5000);
+    assert.equal(FakeSocket.all[1].readyState, 1, 'a connection that answered stays, however quiet after');
+    assert.equal(FakeSocket.all.length, 2);
+  });
+
   test('backoff doubles from the base to the maximum, with equal jitter', () => {
     assert.equal(backoff(1, { base: 100, max: 5000, random: () => 1 }), 100);
     assert.equal(backoff(1, { base: 100, max: 5000, random: () => 0 }), 50);

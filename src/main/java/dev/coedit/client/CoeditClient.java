@@ -87,6 +87,7 @@ public final class CoeditClient implements AutoCloseable {
     private final URI uri;
     private final Listener listener;
     private final Duration maxBackoff;
+    private final Duration answerTimeout;
     private final ProtocolClient protocol;
     private final Supplier<String> tokens;
     /**
@@ -109,8 +110,12 @@ public final class CoeditClient implements AutoCloseable {
     static final String CORRUPT_DOCUMENT = "corrupt document ";
     /** The error code {@link Listener#error} and {@link #errors()} report for such a refusal. */
     public static final String CORRUPT_ERROR = "corrupt_document";
+    /** The error code reported when a connection said nothing within the answer timeout and was replaced. */
+    public static final String NO_ANSWER_ERROR = "no_answer";
 
     private Session session;
+    /** Whether {@link #session} delivered anything yet. */
+    private boolean heard;
     /** The server's close that ended this client for good, or null. */
     private Refused refusal;
     private Status status = Status.CONNECTING;
@@ -121,6 +126,7 @@ public final class CoeditClient implements AutoCloseable {
         this.uri = b.uri;
         this.listener = b.listener;
         this.maxBackoff = b.maxBackoff;
+        this.answerTimeout = b.answerTimeout;
         this.tokens = b.tokens;
         this.protocol = new ProtocolClient(b.clientId, b.name, b.color, new ProtocolClient.Events() {
             @Override
@@ -175,6 +181,7 @@ public final class CoeditClient implements AutoCloseable {
         private String color = "#10b981";
         private Listener listener = new Listener() { };
         private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration answerTimeout = Duration.ofSeconds(15);
         private Supplier<String> tokens;
 
         private Builder(URI uri) {
@@ -204,6 +211,19 @@ public final class CoeditClient implements AutoCloseable {
         /** The longest wait between reconnect attempts (they start at 50 ms and double, with jitter). */
         public Builder maxBackoff(Duration d) {
             this.maxBackoff = d;
+            return this;
+        }
+
+        /**
+         * How long a fresh connection may stay silent after the client's hello before it counts as dead and is
+         * replaced (default 15 s): an upgraded connection whose server side never runs, as a container has been seen
+         * to leave one under churn, or a proxy that lost it, would otherwise wait for the idle timeout.
+         */
+        public Builder answerTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("answerTimeout must be positive, was " + d);
+            }
+            this.answerTimeout = d;
             return this;
         }
 
@@ -427,7 +447,28 @@ public final class CoeditClient implements AutoCloseable {
             return;
         }
         session = s;
+        heard = false;
         sendRaw(protocol.connected());
+        TIMER.schedule(() -> CONNECTS.execute(() -> unanswered(s)), answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A connection that said nothing since the hello is given up (closing it may hang: it is dropped at once). */
+    private void unanswered(Session s) {
+        CloseReason reason = new CloseReason(CloseReason.CloseCodes.GOING_AWAY,
+                "no answer to hello within " + answerTimeout.toMillis() + " ms");
+        synchronized (this) {
+            if (s != session || heard || closed) {
+                return;
+            }
+            errors.add(NO_ANSWER_ERROR);
+            listener.error(NO_ANSWER_ERROR, reason.getReasonPhrase() + "; reconnecting");
+            lost(s, reason);
+        }
+        try {
+            s.close(reason);
+        } catch (IOException | IllegalStateException e) {
+            // it is given up either way
+        }
     }
 
     private synchronized void lost(Session s, CloseReason reason) {
@@ -467,6 +508,7 @@ public final class CoeditClient implements AutoCloseable {
     }
 
     private synchronized void received(String text) {
+        heard = true;
         for (ServerMessage message : Json.readServerAll(text)) {
             sendAll(protocol.receive(message));
         }
