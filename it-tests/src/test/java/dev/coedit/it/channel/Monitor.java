@@ -20,8 +20,8 @@ final class Monitor implements AutoCloseable {
 
     /** Connects and reads the state sent on open. */
     static Monitor open(URI admin) throws Exception {
-        RecordingSocket socket = RecordingSocket.connect(admin, List.of());
-        return new Monitor(socket, stateOf(socket.expectType("state")));
+        RecordingSocket socket = RecordingSocket.connectAnswered(admin, List.of(), s -> { }, "state");
+        return new Monitor(socket, stateOf(socket.firstAnswer()));
     }
 
     RecordingSocket socket() {

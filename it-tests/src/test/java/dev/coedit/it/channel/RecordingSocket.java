@@ -100,16 +100,48 @@ public final class RecordingSocket implements AutoCloseable {
 
     /** Connects and says hello as {@code clientId}; the {@code snapshot} that answers it is read. */
     public static RecordingSocket join(URI uri, String clientId) throws DeploymentException, IOException {
-        RecordingSocket socket = connect(uri);
-        try {
-            socket.send(Wire.hello(clientId));
-            socket.expectType("snapshot");
-            return socket;
-        } catch (RuntimeException | Error e) {
-            socket.close();
-            throw e;
+        return connectAnswered(uri, List.of(SUBPROTOCOL), socket -> socket.send(Wire.hello(clientId)), "snapshot");
+    }
+
+    /**
+     * Connects, sends what {@code greet} sends, and reads the first message, which must be of type {@code first}. A
+     * connection that delivers nothing at all within {@link #WAIT} is dead, as docs/protocol.md section 7 tells
+     * every client (Payara has been seen, under churn, to upgrade a connection and never run the endpoint): it is
+     * given up and tried once more, and the log says so. A server that never answers fails the second try too.
+     */
+    public static RecordingSocket connectAnswered(URI uri, List<String> subprotocols,
+            java.util.function.Consumer<RecordingSocket> greet, String first) throws DeploymentException, IOException {
+        for (int attempt = 1; ; attempt++) {
+            RecordingSocket socket = connect(uri, subprotocols);
+            try {
+                greet.accept(socket);
+                Event event = socket.nextEvent(WAIT);
+                if (event == null && attempt == 1) {
+                    System.out.println("RecordingSocket: no answer from " + uri + " within " + WAIT.toMillis()
+                            + " ms; a connection that never answers is dead (protocol.md section 7): once more");
+                    socket.close();
+                    continue;
+                }
+                if (!(event instanceof Text text)) {
+                    throw new AssertionError((event == null ? "no message within " + WAIT.toMillis() + " ms, twice"
+                            : "expected a message, got " + event) + socket.recent());
+                }
+                assertEquals(first, Wire.type(text.json()), () -> "the first message: " + text + socket.recent());
+                socket.firstAnswer = text.json();
+                return socket;
+            } catch (RuntimeException | Error e) {
+                socket.close();
+                throw e;
+            }
         }
     }
+
+    /** The first message {@link #connectAnswered} read, or null. */
+    public JsonObject firstAnswer() {
+        return firstAnswer;
+    }
+
+    private volatile JsonObject firstAnswer;
 
     private static ClientManager createClients() {
         ClientManager clients = ClientManager.createClient();
