@@ -238,8 +238,13 @@ async function main() {
     document.body.dataset.role = role;
   }
 
-  /** The history panel: the stored versions, newest first; one click shows a version, and it can be restored. */
+  /**
+   * The history panel: the stored versions, newest first, a page at a time (older pages are appended); one click
+   * shows a version, and it can be restored.
+   */
   let shownVersion = null;
+  const HISTORY_PAGE = 50;
+  let historyAppends = false; // whether the answer awaited is an older page, to go below what is listed
 
   function renderHistory(versions) {
     const items = versions.map((v) => {
@@ -261,8 +266,18 @@ async function main() {
       li.append(button);
       return li;
     });
-    $('history-list').replaceChildren(...items);
-    $('history-empty').hidden = items.length > 0;
+    if (historyAppends) {
+      $('history-list').append(...items);
+    } else {
+      $('history-list').replaceChildren(...items);
+    }
+    historyAppends = false;
+    const oldest = versions.at(-1)?.version;
+    const older = $('history-older');
+    older.hidden = versions.length < HISTORY_PAGE || oldest == null || oldest <= 1;
+    older.disabled = false;
+    older.dataset.before = String(oldest ?? '');
+    $('history-empty').hidden = $('history-list').childElementCount > 0;
   }
 
   function showVersion(version, text) {
@@ -366,8 +381,16 @@ async function main() {
     $('history-preview-title').textContent = 'Pick a version';
     $('history-preview').textContent = '';
     $('history-restore').hidden = true;
-    client.requestHistory();
+    historyAppends = false;
+    $('history-older').hidden = true;
+    client.requestHistory(null, HISTORY_PAGE);
     $('history').showModal();
+  });
+  $('history-older').addEventListener('click', () => {
+    const older = $('history-older');
+    older.disabled = true; // one page at a time: answers come in order, and this one goes below the list
+    historyAppends = true;
+    client.requestHistory(Number(older.dataset.before), HISTORY_PAGE);
   });
   $('history-restore').addEventListener('click', () => {
     if (shownVersion == null || client.text == null || client.role === 'viewer') {

@@ -62,6 +62,41 @@ class HistoryPanelIT {
         }
     }
 
+    /** A page holds 50 versions; older ones come a page at a time, below, down to version 1. */
+    @Test
+    void olderVersionsArePagedInBelowTheNewestDownToTheFirst(ServerUnderTest server) throws Exception {
+        String documentId = "history-pages-" + UUID.randomUUID().toString().substring(0, 8);
+        URI doc = server.wsUri("docs/" + documentId);
+        try (Chromium browser = Chromium.start();
+             CoeditClient writer = CoeditClient.builder(doc).name("Pia").connect(Duration.ofSeconds(20))) {
+            for (int i = 0; i < 60; i++) {
+                writer.insert(writer.length(), i % 10 == 9 ? "\n" : "x");
+                writer.awaitAcknowledged(Duration.ofSeconds(10)); // one version each
+            }
+            assertEquals(60, writer.version());
+            EditorPage page = EditorPage.open(browser.driver(), server.httpUri(), documentId, "Hana", "#e11d48");
+            page.await("the document", () -> page.text().length() == 60);
+            page.js("coeditTest.openHistory()");
+            page.await("the first page", () -> versions(browser).size() == 50);
+            assertEquals("60", versions(browser).get(0).getAttribute("data-version"));
+            assertEquals("11", versions(browser).get(49).getAttribute("data-version"));
+            assertTrue(versions(browser).get(0).getText().contains("Pia"));
+            WebElement older = browser.driver().findElement(By.id("history-older"));
+            assertTrue(older.isDisplayed(), "older versions can be asked for");
+            older.click();
+            page.await("the older page below", () -> versions(browser).size() == 60);
+            List<WebElement> all = versions(browser);
+            for (int i = 0; i < 60; i++) {
+                assertEquals(String.valueOf(60 - i), all.get(i).getAttribute("data-version"), "newest first");
+            }
+            assertTrue(!browser.driver().findElement(By.id("history-older")).isDisplayed(),
+                    "nothing older than version 1");
+            all.get(59).click();
+            page.await("version 1's text", () -> "x".equals(
+                    browser.driver().findElement(By.id("history-preview")).getText()));
+        }
+    }
+
     private static List<WebElement> versions(Chromium browser) {
         return browser.driver().findElements(By.cssSelector("#history-list button"));
     }
