@@ -99,6 +99,25 @@ class CommandLineTest {
     }
 
     @Test
+    void theMessageRatesPerUserAndPerAddressAreMultiplesOfThePerConnectionRateUnlessSet() throws Exception {
+        CoeditConfig defaults = serve(List.of(), NO_PROPERTIES, NO_ENV);
+        assertEquals(400, defaults.security().ratePerSecondPerUser());
+        assertEquals(2000, defaults.security().ratePerSecondPerAddress());
+
+        CoeditConfig faster = serve(List.of(), NO_PROPERTIES, Map.of("COEDIT_RATE_PER_SECOND", "50"));
+        assertEquals(200, faster.security().ratePerSecondPerUser(), "four times the connection's rate");
+        assertEquals(1000, faster.security().ratePerSecondPerAddress(), "twenty times the connection's rate");
+
+        CoeditConfig set = serve(List.of(), NO_PROPERTIES, Map.of("COEDIT_RATE_PER_SECOND_PER_USER", "7",
+                "COEDIT_RATE_PER_SECOND_PER_ADDRESS", "9"));
+        assertEquals(7, set.security().ratePerSecondPerUser());
+        assertEquals(9, set.security().ratePerSecondPerAddress());
+        assertEquals("message rates must be positive, were 0 per user and 2000 per address (check the COEDIT_*"
+                + " environment variables and -Dcoedit.*)",
+                failureWith(Map.of("COEDIT_RATE_PER_SECOND_PER_USER", "0")));
+    }
+
+    @Test
     void theDatabaseComesFromAFlagOrTheEnvironmentAndThePasswordOnlyFromTheEnvironment() throws Exception {
         CoeditConfig config = serve(List.of("--db-url", "jdbc:postgresql://127.0.0.1/coedit"), NO_PROPERTIES,
                 Map.of("COEDIT_DB_USER", "coedit", "COEDIT_DB_PASSWORD", "s3cret"));
