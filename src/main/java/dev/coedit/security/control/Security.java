@@ -8,6 +8,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,7 @@ public final class Security {
         private final ConnectionLimits limits;
         private final MessageRates.Share messages;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final AtomicReference<Runnable> onRelease = new AtomicReference<>();
 
         Admission(Identity identity, String address, ConnectionLimits limits, MessageRates.Share messages) {
             this.identity = identity;
@@ -78,10 +80,26 @@ public final class Security {
             return messages.refusal(nowNanos);
         }
 
+        /**
+         * Runs {@code action} once, when the connection is released, or at once if it already was: the timer that
+         * would close it at its token's expiry is cancelled this way. One action per admission.
+         */
+        public void whenReleased(Runnable action) {
+            onRelease.set(action);
+            // A release between the set and this check may have missed it: whoever takes it back runs it.
+            if (released.get() && onRelease.compareAndSet(action, null)) {
+                action.run();
+            }
+        }
+
         public void release() {
             if (released.compareAndSet(false, true)) {
                 limits.release(limitedUser(identity), address);
                 messages.release();
+                Runnable action = onRelease.getAndSet(null);
+                if (action != null) {
+                    action.run();
+                }
             }
         }
     }
