@@ -39,7 +39,7 @@ public final class StandaloneProcess implements AutoCloseable {
     /** How long {@link #stop()} and {@link #run} wait for a process to end. */
     public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (http://\\S+)$");
+    private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (https?://\\S+)$");
 
     private final Path dataDir;
     private final Thread killOnExit = new Thread(this::destroyForcibly, "kill-coedit-standalone");
@@ -50,11 +50,13 @@ public final class StandaloneProcess implements AutoCloseable {
     private Output output;
 
     private final Map<String, String> environment;
+    private final List<String> moreArgs;
 
-    private StandaloneProcess(int port, Path dataDir, Map<String, String> environment) {
+    private StandaloneProcess(int port, Path dataDir, Map<String, String> environment, List<String> moreArgs) {
         this.port = port;
         this.dataDir = dataDir;
         this.environment = Map.copyOf(environment);
+        this.moreArgs = List.copyOf(moreArgs);
     }
 
     /**
@@ -73,7 +75,13 @@ public final class StandaloneProcess implements AutoCloseable {
      * way an operator passes secrets.
      */
     public static StandaloneProcess start(int port, Path dataDir, Map<String, String> environment) {
-        StandaloneProcess server = new StandaloneProcess(port, dataDir, environment);
+        return start(port, dataDir, environment, List.of());
+    }
+
+    /** As {@link #start(int, Path, Map)}, with more flags after the port and data folder ({@code --tls-keystore}). */
+    public static StandaloneProcess start(int port, Path dataDir, Map<String, String> environment,
+            List<String> moreArgs) {
+        StandaloneProcess server = new StandaloneProcess(port, dataDir, environment, moreArgs);
         Runtime.getRuntime().addShutdownHook(server.killOnExit);
         try {
             server.launch();
@@ -116,7 +124,7 @@ public final class StandaloneProcess implements AutoCloseable {
         }
     }
 
-    /** The base address the server printed, like {@code http://127.0.0.1:41234/coedit/}. */
+    /** The base address the server printed, like {@code http://127.0.0.1:41234/coedit/} ({@code https} with TLS). */
     public synchronized URI httpUri() {
         return httpUri;
     }
@@ -192,7 +200,9 @@ public final class StandaloneProcess implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> command = command(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        args.addAll(moreArgs);
+        List<String> command = command(args);
         long started = System.nanoTime();
         process = spawn(command, environment);
         output = new Output(process, "coedit:" + (port == 0 ? "?" : port));
