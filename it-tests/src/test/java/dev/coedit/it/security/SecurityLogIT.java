@@ -341,6 +341,13 @@ class SecurityLogIT {
     }
 
     @Test
+    @Order(1)
+    void withSignedTokensRequiredItSaysNothingOfOpenMode() {
+        assertTrue(server.stdout().contains("Coedit is running at "), server.stdout());
+        assertFalse(server.stdout().contains("Open mode"), "open mode is not on: " + server.stdout());
+    }
+
+    @Test
     @Order(2)
     void neitherATokenNorTypedTextEverShowsInTheOutput() {
         String output = server.stdout() + server.stderr();
