@@ -86,6 +86,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aHostThatDoesNotResolveIsNamedInsteadOfTakenForLoopback() {
+        // .invalid never resolves (RFC 2606).
+        assertEquals("unknown host \"no-such-host.invalid\" (try --host 127.0.0.1)",
+                failure("--host", "no-such-host.invalid"));
+    }
+
+    @Test
     void signedTokensNeedAKeyAndThenMayListenAnywhere() throws Exception {
         assertEquals("auth jwt needs one key: set jwt.secret (COEDIT_JWT_SECRET) or jwt.public.key (a PEM file with an"
                 + " RSA public key), not both (check the COEDIT_* environment variables and -Dcoedit.*)",

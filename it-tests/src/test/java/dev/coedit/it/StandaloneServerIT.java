@@ -165,6 +165,16 @@ class StandaloneServerIT {
     }
 
     @Test
+    void aHostThatDoesNotResolveExitsWith2AndOneLine() {
+        StandaloneProcess.Finished run = StandaloneProcess.run("--host", "no-such-host.invalid", "--port", "0");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertOneLineWithoutStackTrace(run);
+        assertEquals("coedit: unknown host \"no-such-host.invalid\" (try --host 127.0.0.1)", run.stderrLines().get(0));
+        assertFalse(run.stdout().contains("Coedit is running"), run.stdout());
+    }
+
+    @Test
     void aPortOutOfRangeExitsWith2AndOneLine() {
         StandaloneProcess.Finished run = StandaloneProcess.run("--port", "70000");
 
