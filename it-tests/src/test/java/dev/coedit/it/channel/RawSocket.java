@@ -176,6 +176,25 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code text} {@code each} times on every socket, in turns, so that the messages of all of them arrive
+     * together (a flood shared by several connections); a socket the server has closed is left out from then on.
+     */
+    public static void sendInTurns(List<RawSocket> sockets, String text, int each) {
+        boolean[] stopped = new boolean[sockets.size()];
+        for (int i = 0; i < each; i++) {
+            for (int s = 0; s < sockets.size(); s++) {
+                if (!stopped[s]) {
+                    try {
+                        sockets.get(s).sendText(text);
+                    } catch (IOException e) {
+                        stopped[s] = true;
+                    }
+                }
+            }
+        }
+    }
+
     /** The HTTP status of the handshake's answer: 101 when the server switched to WebSocket. */
     public int status() {
         return status;

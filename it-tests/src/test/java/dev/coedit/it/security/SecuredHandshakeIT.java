@@ -80,15 +80,9 @@ class SecuredHandshakeIT {
             throws Exception {
         assumeTrue(server.isStandaloneProcess(), "the containers' listeners time out by their own settings");
         URI http = server.httpUri();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(http.getHost(), http.getPort()), 5_000);
-            socket.setSoTimeout(10_000);
+        try (Socket socket = afterOneRequest(http)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(get(http).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertEquals(200, readResponse(in), "the first request is answered and the connection kept");
-
             byte[] second = get(http).getBytes(StandardCharsets.US_ASCII);
             long start = System.nanoTime();
             Duration limit = SecuredServer.HANDSHAKE_TIMEOUT.plus(SLACK);
@@ -119,19 +113,30 @@ class SecuredHandshakeIT {
     void aKeptAliveConnectionMayWaitLongerThanTheDeadlineBetweenRequests(SecuredServer server) throws Exception {
         assumeTrue(server.isStandaloneProcess(), "the containers' listeners time out by their own settings");
         URI http = server.httpUri();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(http.getHost(), http.getPort()), 5_000);
-            socket.setSoTimeout(10_000);
+        try (Socket socket = afterOneRequest(http)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(get(http).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertEquals(200, readResponse(in));
             // Idle is the keep-alive timeout's business (longer); only a request begun has the deadline.
             Thread.sleep(SecuredServer.HANDSHAKE_TIMEOUT.plusSeconds(1).toMillis());
             out.write(get(http).getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertEquals(200, readResponse(in), "the second request, sent at once, is answered");
+        }
+    }
+
+    /** A connection whose first request was answered, and kept alive for the next. */
+    private static Socket afterOneRequest(URI http) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(http.getHost(), http.getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(get(http).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertEquals(200, readResponse(socket.getInputStream()), "the first request is answered");
+            return socket;
+        } catch (IOException | RuntimeException | Error e) {
+            socket.close();
+            throw e;
         }
     }
 

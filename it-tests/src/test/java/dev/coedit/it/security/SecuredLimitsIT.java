@@ -331,19 +331,7 @@ class SecuredLimitsIT {
      * socket in turn, so that they arrive together; a socket the server closed stops.
      */
     private static void floodTogether(List<RawSocket> sockets, int each) {
-        String caret = Wire.hideCaret(0).toString();
-        boolean[] stopped = new boolean[sockets.size()];
-        for (int i = 0; i < each; i++) {
-            for (int s = 0; s < sockets.size(); s++) {
-                if (!stopped[s]) {
-                    try {
-                        sockets.get(s).sendText(caret);
-                    } catch (IOException e) {
-                        stopped[s] = true;
-                    }
-                }
-            }
-        }
+        RawSocket.sendInTurns(sockets, Wire.hideCaret(0).toString(), each);
     }
 
     /**

@@ -433,19 +433,7 @@ class SecurityLogIT {
      * then counts the connections answered with {@code rate_limited} and a close.
      */
     private static int flood(List<RawSocket> sockets, int each) {
-        String caret = Wire.hideCaret(0).toString();
-        boolean[] stopped = new boolean[sockets.size()];
-        for (int i = 0; i < each; i++) {
-            for (int s = 0; s < sockets.size(); s++) {
-                if (!stopped[s]) {
-                    try {
-                        sockets.get(s).sendText(caret);
-                    } catch (IOException e) {
-                        stopped[s] = true;
-                    }
-                }
-            }
-        }
+        RawSocket.sendInTurns(sockets, Wire.hideCaret(0).toString(), each);
         int cutOff = 0;
         for (RawSocket socket : sockets) {
             try {
