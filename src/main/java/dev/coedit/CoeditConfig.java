@@ -70,9 +70,10 @@ public record CoeditConfig(
 
     /** The defaults: loopback, port 8080, {@code ./data}, 64 KiB messages, 60 s idle timeout. */
     public static CoeditConfig defaults() {
+        int ratePerSecond = 100;
         return new CoeditConfig("127.0.0.1", 8080, Path.of("data"), 64 * 1024, Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, 100, 200, Set.of(),
-                SecurityConfig.defaults(List.of("open")), StorageConfig.defaults());
+                Duration.ofSeconds(20), 1000, 4L * 1024 * 1024, ratePerSecond, 2 * ratePerSecond, Set.of(),
+                SecurityConfig.defaults(List.of("open"), ratePerSecond), StorageConfig.defaults());
     }
 
     /** The defaults overridden by {@code coedit.*} system properties and {@code COEDIT_*} environment variables. */
@@ -117,6 +118,7 @@ public record CoeditConfig(
             return value != null ? value : env.get("COEDIT_" + name.toUpperCase().replace('.', '_'));
         };
         CoeditConfig d = defaults();
+        int ratePerSecond = integer(lookup, "rate.per.second", d.ratePerSecond);
         return new CoeditConfig(
                 text(lookup, "host", d.host),
                 integer(lookup, "port", d.port),
@@ -126,10 +128,10 @@ public record CoeditConfig(
                 Duration.ofMillis(integer(lookup, "ping.interval.ms", (int) d.pingInterval.toMillis())),
                 integer(lookup, "history.window", d.historyWindow),
                 integer(lookup, "outbox.max.bytes", (int) d.outboxMaxBytes),
-                integer(lookup, "rate.per.second", d.ratePerSecond),
+                ratePerSecond,
                 integer(lookup, "rate.burst", d.rateBurst),
                 list(lookup, "allowed.origins"),
-                SecurityConfig.from(lookup, defaultAuth),
+                SecurityConfig.from(lookup, defaultAuth, ratePerSecond),
                 StorageConfig.from(lookup));
     }
 

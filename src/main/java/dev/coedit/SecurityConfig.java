@@ -27,6 +27,10 @@ import java.util.function.Function;
  * @param maxConnectionsPerAddress open WebSockets one remote address may hold at once
  * @param handshakesPerSecond      sustained handshakes per second, per user and per remote address (burst: twice)
  * @param handshakeTimeout         how long a client may take to send a complete handshake request
+ * @param ratePerSecondPerUser     sustained messages per second one user may send over all their connections (burst:
+ *                                 twice); by default {@value #RATE_PER_USER_MULTIPLE} times the per-connection rate
+ * @param ratePerSecondPerAddress  the same per remote address; by default {@value #RATE_PER_ADDRESS_MULTIPLE} times
+ *                                 the per-connection rate, for the people behind one NAT
  */
 public record SecurityConfig(
         List<String> auth,
@@ -40,9 +44,18 @@ public record SecurityConfig(
         int maxConnectionsPerUser,
         int maxConnectionsPerAddress,
         int handshakesPerSecond,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        int ratePerSecondPerUser,
+        int ratePerSecondPerAddress) {
 
     public static final List<String> AUTHENTICATORS = List.of("jwt", "container", "open");
+    /**
+     * A user's default message rate over the per-connection one: a few tabs of one person, each typing fast, never
+     * meet it; a user flooding through the connections they may open (64 by default) does.
+     */
+    public static final int RATE_PER_USER_MULTIPLE = 4;
+    /** An address's default message rate over the per-connection one: an office behind one NAT, typing together. */
+    public static final int RATE_PER_ADDRESS_MULTIPLE = 20;
 
     public SecurityConfig {
         auth = List.copyOf(auth);
@@ -64,21 +77,34 @@ public record SecurityConfig(
         require(handshakesPerSecond >= 1, "handshakes per second must be positive, was " + handshakesPerSecond);
         require(!handshakeTimeout.isNegative() && !handshakeTimeout.isZero(),
                 "handshake timeout must be positive, was " + handshakeTimeout);
+        require(ratePerSecondPerUser >= 1 && ratePerSecondPerAddress >= 1, "message rates must be positive, were "
+                + ratePerSecondPerUser + " per user and " + ratePerSecondPerAddress + " per address");
     }
 
-    /** Open mode for one person on their own machine, and limits that a team never meets. */
-    public static SecurityConfig defaults(List<String> auth) {
-        return new SecurityConfig(auth, null, null, null, null, Duration.ofSeconds(30), "coedit-admin", Optional.of(Role.EDITOR), 64, 512,
-                100, Duration.ofSeconds(10));
+    /**
+     * Open mode for one person on their own machine, and limits that a team never meets.
+     *
+     * @param ratePerConnection the messages per second one connection may send, which the rates per user and per
+     *                          address are multiples of
+     */
+    public static SecurityConfig defaults(List<String> auth, int ratePerConnection) {
+        return new SecurityConfig(auth, null, null, null, null, Duration.ofSeconds(30), "coedit-admin",
+                Optional.of(Role.EDITOR), 64, 512, 100, Duration.ofSeconds(10),
+                RATE_PER_USER_MULTIPLE * ratePerConnection, RATE_PER_ADDRESS_MULTIPLE * ratePerConnection);
     }
 
     public boolean openMode() {
         return auth.contains("open");
     }
 
-    /** Reads the settings through {@code lookup} (a setting name like {@code jwt.secret} to its value or null). */
-    static SecurityConfig from(Function<String, String> lookup, List<String> defaultAuth) {
-        SecurityConfig d = defaults(defaultAuth);
+    /**
+     * Reads the settings through {@code lookup} (a setting name like {@code jwt.secret} to its value or null).
+     *
+     * @param ratePerConnection the configured {@code rate.per.second}, for the defaults of the rates per user and
+     *                          per address
+     */
+    static SecurityConfig from(Function<String, String> lookup, List<String> defaultAuth, int ratePerConnection) {
+        SecurityConfig d = defaults(defaultAuth, ratePerConnection);
         String auth = lookup.apply("auth");
         String publicKey = blankToNull(lookup.apply("jwt.public.key"));
         String role = blankToNull(lookup.apply("default.role"));
@@ -102,12 +128,21 @@ public record SecurityConfig(
                 CoeditConfig.integer(lookup, "max.connections.per.address", d.maxConnectionsPerAddress),
                 CoeditConfig.integer(lookup, "handshakes.per.second", d.handshakesPerSecond),
                 Duration.ofMillis(CoeditConfig.integer(lookup, "handshake.timeout.ms",
-                        (int) d.handshakeTimeout.toMillis())));
+                        (int) d.handshakeTimeout.toMillis())),
+                CoeditConfig.integer(lookup, "rate.per.second.per.user", d.ratePerSecondPerUser),
+                CoeditConfig.integer(lookup, "rate.per.second.per.address", d.ratePerSecondPerAddress));
     }
 
     public SecurityConfig withLimits(int perUser, int perAddress, int newHandshakesPerSecond) {
         return new SecurityConfig(auth, jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience, jwtClockSkew, adminRole,
-                defaultRole, perUser, perAddress, newHandshakesPerSecond, handshakeTimeout);
+                defaultRole, perUser, perAddress, newHandshakesPerSecond, handshakeTimeout, ratePerSecondPerUser,
+                ratePerSecondPerAddress);
+    }
+
+    public SecurityConfig withMessageRates(int perUser, int perAddress) {
+        return new SecurityConfig(auth, jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience, jwtClockSkew, adminRole,
+                defaultRole, maxConnectionsPerUser, maxConnectionsPerAddress, handshakesPerSecond, handshakeTimeout,
+                perUser, perAddress);
     }
 
     /** Without the secret, for logs. */

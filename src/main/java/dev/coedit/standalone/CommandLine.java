@@ -153,12 +153,15 @@ sealed interface CommandLine {
         }
     }
 
-    /** Whether the server would listen on loopback only; an unknown host is told later, when it starts. */
-    private static boolean isLoopback(String host) {
+    /**
+     * Whether the server would listen on loopback only. A host that does not resolve is an error here: taking it for
+     * loopback would let open mode pass a check it cannot answer.
+     */
+    private static boolean isLoopback(String host) throws UsageException {
         try {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
-            return true;
+            throw new UsageException("unknown host \"" + host + "\" (try --host 127.0.0.1)");
         }
     }
 }

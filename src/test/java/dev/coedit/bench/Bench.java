@@ -292,9 +292,10 @@ public final class Bench {
         Files.createDirectories(data);
         List<String> args = new ArrayList<>(o.serverJavaOpts());
         // Every simulated typist connects from 127.0.0.1: lift the limits per address (and per user) that protect a
-        // real server, or the load would be refused past 512 connections and 100 handshakes a second.
+        // real server, or the load would be refused past 512 connections, 100 handshakes and 2,000 messages a second.
         args.addAll(List.of("-Dcoedit.max.connections.per.address=1000000", "-Dcoedit.max.connections.per.user=1000000",
-                "-Dcoedit.handshakes.per.second=1000000"));
+                "-Dcoedit.handshakes.per.second=1000000", "-Dcoedit.rate.per.second.per.address=100000000",
+                "-Dcoedit.rate.per.second.per.user=100000000"));
         if (!o.serverFromClasspath() && Files.isRegularFile(o.jar())) {
             args.addAll(List.of("-jar", o.jar().toString()));
         } else {

@@ -86,6 +86,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aHostThatDoesNotResolveIsNamedInsteadOfTakenForLoopback() {
+        // .invalid never resolves (RFC 2606).
+        assertEquals("unknown host \"no-such-host.invalid\" (try --host 127.0.0.1)",
+                failure("--host", "no-such-host.invalid"));
+    }
+
+    @Test
     void signedTokensNeedAKeyAndThenMayListenAnywhere() throws Exception {
         assertEquals("auth jwt needs one key: set jwt.secret (COEDIT_JWT_SECRET) or jwt.public.key (a PEM file with an"
                 + " RSA public key), not both (check the COEDIT_* environment variables and -Dcoedit.*)",
@@ -96,6 +103,25 @@ class CommandLineTest {
         assertFalse(config.security().toString().contains("0123456789abcdef"), "the secret is not logged");
         assertEquals("jwt.secret must be at least 32 bytes (256 bits) for HS256 (check the COEDIT_* environment"
                 + " variables and -Dcoedit.*)", failureWith(Map.of("COEDIT_JWT_SECRET", "short"), "--auth", "jwt"));
+    }
+
+    @Test
+    void theMessageRatesPerUserAndPerAddressAreMultiplesOfThePerConnectionRateUnlessSet() throws Exception {
+        CoeditConfig defaults = serve(List.of(), NO_PROPERTIES, NO_ENV);
+        assertEquals(400, defaults.security().ratePerSecondPerUser());
+        assertEquals(2000, defaults.security().ratePerSecondPerAddress());
+
+        CoeditConfig faster = serve(List.of(), NO_PROPERTIES, Map.of("COEDIT_RATE_PER_SECOND", "50"));
+        assertEquals(200, faster.security().ratePerSecondPerUser(), "four times the connection's rate");
+        assertEquals(1000, faster.security().ratePerSecondPerAddress(), "twenty times the connection's rate");
+
+        CoeditConfig set = serve(List.of(), NO_PROPERTIES, Map.of("COEDIT_RATE_PER_SECOND_PER_USER", "7",
+                "COEDIT_RATE_PER_SECOND_PER_ADDRESS", "9"));
+        assertEquals(7, set.security().ratePerSecondPerUser());
+        assertEquals(9, set.security().ratePerSecondPerAddress());
+        assertEquals("message rates must be positive, were 0 per user and 2000 per address (check the COEDIT_*"
+                + " environment variables and -Dcoedit.*)",
+                failureWith(Map.of("COEDIT_RATE_PER_SECOND_PER_USER", "0")));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coedit.it.support.ServerUnderTest;
 import dev.coedit.it.support.StandaloneProcess;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,11 +18,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,6 +68,61 @@ class StandaloneServerIT {
 
         assertEquals(302, response.statusCode());
         assertEquals("/coedit/", response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void printsPlainlyThatOpenModeIsOnBeforeItSaysItIsRunning(ServerUnderTest server) {
+        List<String> lines = server.process().stdout().lines().toList();
+        int notice = lines.indexOf("Open mode: no sign-in; anyone who can reach 127.0.0.1 may edit every document and"
+                + " watch the admin page (--auth jwt to require tokens)");
+        int running = lines.indexOf("Coedit is running at " + server.httpUri());
+        assertTrue(notice >= 0, "the open-mode notice on stdout: " + lines);
+        assertTrue(running > notice, "the notice comes first, where a person starting it reads: " + lines);
+    }
+
+    @Test
+    void servesHttpsAndWssFromAPkcs12KeystoreWithThePasswordFromTheEnvironment(@TempDir Path dir)
+            throws Exception {
+        String password = "keystore-password-" + System.nanoTime();
+        Path keystore = selfSignedKeystore(dir, password);
+        try (StandaloneProcess process = StandaloneProcess.start(0, dir.resolve("data"),
+                Map.of("COEDIT_TLS_PASSWORD", password),
+                StandaloneProcess.Launch.jar("--tls-keystore", keystore.toString()))) {
+            URI base = process.httpUri();
+            assertEquals("https", base.getScheme(), "the address it printed");
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting(keystore, password))
+                    .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(base).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Coedit"), page.body());
+
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket socket = client.newWebSocketBuilder().subprotocols("coedit.v1")
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(URI.create("wss://" + base.getRawAuthority() + base.getRawPath() + "docs/tls"),
+                            new WebSocket.Listener() {
+                                private final StringBuilder message = new StringBuilder();
+
+                                @Override
+                                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                    message.append(data);
+                                    if (last) {
+                                        received.add(message.toString());
+                                        message.setLength(0);
+                                    }
+                                    ws.request(1);
+                                    return null;
+                                }
+                            })
+                    .get(10, TimeUnit.SECONDS);
+            socket.sendText("{\"type\":\"hello\",\"clientId\":\"tls\"}", true).get(10, TimeUnit.SECONDS);
+            String snapshot = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(snapshot != null && snapshot.startsWith("{\"type\":\"snapshot\""), "over wss: " + snapshot);
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+            assertFalse((process.stdout() + process.stderr()).contains(password), "the password in the output");
+        }
     }
 
     @Test
@@ -101,6 +166,16 @@ class StandaloneServerIT {
         assertEquals(2, run.exitCode());
         assertOneLineWithoutStackTrace(run);
         assertTrue(run.stderr().contains("--prot"), run.stderr());
+    }
+
+    @Test
+    void aHostThatDoesNotResolveExitsWith2AndOneLine() {
+        StandaloneProcess.Finished run = StandaloneProcess.run("--host", "no-such-host.invalid", "--port", "0");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertOneLineWithoutStackTrace(run);
+        assertEquals("coedit: unknown host \"no-such-host.invalid\" (try --host 127.0.0.1)", run.stderrLines().get(0));
+        assertFalse(run.stdout().contains("Coedit is running"), run.stdout());
     }
 
     @Test
@@ -202,6 +277,33 @@ class StandaloneServerIT {
         assertTrue(lines.get(0).startsWith("coedit: "), lines.get(0));
         assertFalse(run.stderr().contains("Exception"), run.stderr());
         assertFalse(run.stderr().contains("\tat "), run.stderr());
+    }
+
+    /** A PKCS12 keystore with a key and a self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
+    private static Path selfSignedKeystore(Path dir, String password) throws Exception {
+        Path keystore = dir.resolve("coedit.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "coedit", "-keyalg", "EC",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "keytool did not finish");
+        assertEquals(0, p.exitValue(), "keytool: " + output);
+        return keystore;
+    }
+
+    /** A client context that trusts the certificate in {@code keystore}, and only it: this test's client alone. */
+    private static SSLContext trusting(Path keystore, String password) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            trusted.load(in, password.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     /** Whether the address belongs to this machine: only then can a server listen there. */

@@ -38,6 +38,8 @@ public final class Connection implements Peer {
     private final Instant connectedAt = Instant.now();
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set at the first message past a rate limit: what follows is dropped until the close (docs/protocol.md). */
+    private volatile boolean rateLimited;
     private final AtomicBoolean gone = new AtomicBoolean();
     /** Last message from the client, for monitoring. */
     private volatile long lastActivityMillis = System.currentTimeMillis();
@@ -227,19 +229,28 @@ public final class Connection implements Peer {
                 Instant.ofEpochMilli(lastActivityMillis), messagesIn.get(), outbox.sentMessages());
     }
 
-    /** Counts the message and applies the rate limit: past it, an error, then close 1008. */
+    /**
+     * Counts the message and applies the rate limits, this connection's own, then those it shares with its user's
+     * and its address's other connections: past any, an error naming it, then close 1008.
+     */
     private boolean admit() {
         messagesIn.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();
         lastHeardMillis = lastActivityMillis;
-        if (limiter.tryAcquire(System.nanoTime())) {
+        if (rateLimited) {
+            return false;
+        }
+        long now = System.nanoTime();
+        String why = limiter.tryAcquire(now) ? admission.messageRefusal(now)
+                : "more than " + registry.config().ratePerSecond() + " messages per second on one connection (burst "
+                        + registry.config().rateBurst() + ")";
+        if (why == null) {
             return true;
         }
+        rateLimited = true;
         if (closing.compareAndSet(false, true)) {
-            String why = "more than " + registry.config().ratePerSecond() + " messages per second (burst "
-                    + registry.config().rateBurst() + ")";
-            SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (client " + clientId
-                    + ") sent " + why + ": closing 1008");
+            SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (user " + identity().user()
+                    + ", client " + clientId + ") sent " + why + ": closing 1008");
             send(Json.write(ServerMessage.Error.of(ErrorCode.RATE_LIMITED, why, null, null)));
             // Closing at once would close the socket with the flood still arriving; unread data makes the kernel
             // reset the connection, and the client would lose the error and the close frame. So what follows is

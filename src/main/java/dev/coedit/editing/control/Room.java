@@ -13,6 +13,7 @@ import dev.coedit.editing.entity.Json;
 import dev.coedit.editing.entity.Participant;
 import dev.coedit.editing.entity.ServerMessage;
 import dev.coedit.ot.Selection;
+import dev.coedit.security.control.Security;
 import dev.coedit.security.entity.AccessRules;
 import dev.coedit.security.entity.Identity;
 import dev.coedit.security.entity.Role;
@@ -216,7 +217,9 @@ public final class Room {
         if (f != null) {
             peer.close(f.closeCode(), f.reason());
         } else if (roleOf(peer.identity()).isEmpty()) {
-            peer.close(NO_ACCESS, "user " + peer.identity().user() + " has no access to document " + documentId);
+            String why = "user " + peer.identity().user() + " has no access to document " + documentId;
+            refused(peer, "no access", NO_ACCESS + " " + why);
+            peer.close(NO_ACCESS, why);
         }
     }
 
@@ -283,7 +286,7 @@ public final class Room {
     private void join(Peer peer, Hello hello) {
         String clientId = hello.clientId();
         Optional<Role> role = roleOf(peer.identity());
-        if (role.isEmpty()) {
+        if (role.isEmpty()) { // logged already: refused by admit, or its access withdrawn since
             close(peer, NO_ACCESS, "user " + peer.identity().user() + " has no access to document " + documentId);
             return;
         }
@@ -339,8 +342,10 @@ public final class Room {
         }
         Optional<Role> role = roleOf(peer.identity());
         if (role.isEmpty() || !role.get().mayEdit()) {
-            error(peer, ErrorCode.READ_ONLY, "user " + peer.identity().user() + " is a viewer of document "
-                    + documentId + ": submits are refused", submit.ref(), submit.seq());
+            String why = "user " + peer.identity().user() + " is a viewer of document " + documentId
+                    + ": submits are refused";
+            refused(peer, "submit", ErrorCode.READ_ONLY.wire() + " " + why);
+            error(peer, ErrorCode.READ_ONLY, why, submit.ref(), submit.seq());
             return;
         }
         DocumentAuthority.Outcome outcome =
@@ -411,14 +416,16 @@ public final class Room {
             return;
         }
         if (!roleOf(who).map(Role::mayManage).orElse(false)) {
-            error(peer, ErrorCode.FORBIDDEN, "only an owner of document " + documentId + " may change access",
-                    access.ref(), null);
+            String why = "only an owner of document " + documentId + " may change access";
+            refused(peer, "access change", ErrorCode.FORBIDDEN.wire() + " " + why);
+            error(peer, ErrorCode.FORBIDDEN, why, access.ref(), null);
             return;
         }
         AccessRules changed = rules.with(access.user(), Role.fromWire(access.role()));
         if (changed.owners() == 0) {
-            error(peer, ErrorCode.FORBIDDEN, "document " + documentId + " must keep at least one owner", access.ref(),
-                    null);
+            String why = "document " + documentId + " must keep at least one owner";
+            refused(peer, "access change", ErrorCode.FORBIDDEN.wire() + " " + why);
+            error(peer, ErrorCode.FORBIDDEN, why, access.ref(), null);
             return;
         }
         AccessRules before = rules;
@@ -429,7 +436,10 @@ public final class Room {
             Optional<Role> was = before.roleOf(p.identity().user());
             Optional<Role> now = changed.roleOf(p.identity().user());
             if (now.isEmpty()) {
-                close(p, NO_ACCESS, "access to document " + documentId + " was withdrawn");
+                String why = "access to document " + documentId + " was withdrawn";
+                Security.LOG.info(() -> "closing " + p.connectionId() + " of " + p.identity() + " in docs/"
+                        + documentId + " (access withdrawn by " + who.user() + "): " + NO_ACCESS + " " + why);
+                close(p, NO_ACCESS, why);
             } else if (!now.equals(was)) {
                 send(p, Json.write(new ServerMessage.RoleChanged(now.get().wire())));
             }
@@ -573,6 +583,15 @@ public final class Room {
             }
         }
         return list;
+    }
+
+    /**
+     * One line on the security log for what a peer may not do: which connection and user, what was refused, and
+     * why. Ids and roles only: never the op, the text or anything else the message carried.
+     */
+    private void refused(Peer peer, String what, String why) {
+        Security.LOG.info(() -> "refused " + peer.connectionId() + " of " + peer.identity() + " in docs/" + documentId
+                + " (" + what + "): " + why);
     }
 
     private void error(Peer peer, ErrorCode code, String message, String ref, Long seq) {

@@ -24,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,8 @@ public class SessionRegistry {
     private AutoCloseable journalResource;
     private Security security;
     private ExecutorService workers;
-    private ScheduledExecutorService timers;
+    /** Its queue holds the periodic tasks, the rate-limit closes and one expiry timer per connection with one. */
+    private ScheduledThreadPoolExecutor timers;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final List<Consumer<Snapshot>> watchers = new CopyOnWriteArrayList<>();
@@ -97,7 +99,9 @@ public class SessionRegistry {
         Security.LOG.info(() -> "Coedit security: " + config.security());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         workers = Executors.newFixedThreadPool(threads, named("coedit-worker"));
-        timers = Executors.newSingleThreadScheduledExecutor(named("coedit-timer"));
+        timers = new ScheduledThreadPoolExecutor(1, named("coedit-timer"));
+        // A cancelled timer leaves the queue at once, with the connection it refers to, not at its delay.
+        timers.setRemoveOnCancelPolicy(true);
         long ping = config.pingInterval().toMillis();
         timers.scheduleWithFixedDelay(this::heartbeat, ping, ping, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::publish, 250, 250, TimeUnit.MILLISECONDS);
@@ -109,13 +113,23 @@ public class SessionRegistry {
         return config;
     }
 
-    /** Runs work on the application's timer after a delay (dropped at shutdown). */
-    void later(Duration delay, Runnable work) {
+    /**
+     * Runs work on the application's timer after a delay (dropped at shutdown).
+     *
+     * @return the scheduled work, to cancel; null when it was dropped
+     */
+    ScheduledFuture<?> later(Duration delay, Runnable work) {
         try {
-            timers.schedule(() -> runOffContainerThread(work), delay.toMillis(), TimeUnit.MILLISECONDS);
+            return timers.schedule(() -> runOffContainerThread(work), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             LOG.log(Level.FINE, "delayed work dropped at shutdown", shuttingDown);
+            return null;
         }
+    }
+
+    /** Tasks waiting on the application's timer, periodic ones included (for tests: nothing outlives its use). */
+    int pendingTimers() {
+        return timers.getQueue().size();
     }
 
     /**
@@ -170,7 +184,8 @@ public class SessionRegistry {
             connection.closed();
             return null;
         }
-        whenExpired(who, () -> connection.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), expired(who)));
+        whenExpired(admission, () -> connection.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+                expired(who)));
         return connection;
     }
 
@@ -223,7 +238,7 @@ public class SessionRegistry {
     public Security.Admission admitMonitor(Session session, String channel, boolean adminOnly, Runnable onExpiry) {
         Security.Admission admission = security.admit(session, channel, adminOnly);
         if (admission != null) {
-            whenExpired(admission.identity(), onExpiry);
+            whenExpired(admission, onExpiry);
         }
         return admission;
     }
@@ -239,13 +254,21 @@ public class SessionRegistry {
         return "the token expired at " + who.expiresAt() + "; get a fresh token and reconnect";
     }
 
-    private void whenExpired(Identity who, Runnable close) {
+    /**
+     * Closes the connection when its credential runs out. The timer holds the connection until then (a token may be
+     * valid for hours), so a connection that ends earlier cancels it.
+     */
+    private void whenExpired(Security.Admission admission, Runnable close) {
+        Identity who = admission.identity();
         if (who.expiresAt() != null) {
             Duration left = Duration.between(Instant.now(), who.expiresAt());
-            later(left.isNegative() ? Duration.ZERO : left, () -> {
+            ScheduledFuture<?> timer = later(left.isNegative() ? Duration.ZERO : left, () -> {
                 Security.LOG.info(() -> "closing a connection of " + who + ": " + expired(who));
                 close.run();
             });
+            if (timer != null) {
+                admission.whenReleased(() -> timer.cancel(false));
+            }
         }
     }
 

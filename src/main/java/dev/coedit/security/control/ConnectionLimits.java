@@ -7,9 +7,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * How many WebSockets each user and each remote address hold, and how fast they open new ones. A handshake past a
- * limit is refused with a reason that names the limit. Thread-safe; handshakes are rare next to messages, so one lock
- * guards it all.
+ * How many WebSockets each user and each remote address hold, and how fast they open new ones: every handshake
+ * counts against its address ({@link #handshake}), an authenticated one also against its user ({@link #admit}). A
+ * handshake past a limit is refused with a reason that names the limit. Thread-safe; handshakes are rare next to
+ * messages, so one lock guards it all.
  */
 public final class ConnectionLimits {
 
@@ -38,7 +39,30 @@ public final class ConnectionLimits {
     }
 
     /**
-     * Counts a new connection, or says why it may not open.
+     * Counts a handshake from {@code address}, before its origin or credentials are looked at: a flood of handshakes
+     * with no token or a forged one costs a verification each, and must meet the same limit as good ones.
+     *
+     * @param address the remote address, or null when the runtime does not tell it (then nothing is counted)
+     * @return null when it may go on, else the refusal
+     */
+    public synchronized String handshake(String address, long nowNanos) {
+        sweep(nowNanos);
+        if (address == null) {
+            return null;
+        }
+        Usage byAddress = addresses.computeIfAbsent(address, a -> new Usage(nowNanos));
+        byAddress.lastUse = nowNanos;
+        if (!byAddress.handshakes.tryAcquire(nowNanos)) {
+            return "too many handshakes from " + address + ": the limit is " + config.handshakesPerSecond()
+                    + " per second";
+        }
+        return null;
+    }
+
+    /**
+     * Counts a new connection of an authenticated user, or says why it may not open. Its handshake was already
+     * counted against its address by {@link #handshake}; here it counts against the user, whom only the
+     * authentication could tell.
      *
      * @param user    the user, or null where limits per user do not apply (open mode: everyone is one user)
      * @param address the remote address, or null when the runtime does not tell it
@@ -50,10 +74,6 @@ public final class ConnectionLimits {
         Usage byUser = user == null ? null : users.computeIfAbsent(user, u -> new Usage(nowNanos));
         if (byAddress != null) {
             byAddress.lastUse = nowNanos;
-            if (!byAddress.handshakes.tryAcquire(nowNanos)) {
-                return "too many handshakes from " + address + ": the limit is " + config.handshakesPerSecond()
-                        + " per second";
-            }
         }
         if (byUser != null) {
             byUser.lastUse = nowNanos;

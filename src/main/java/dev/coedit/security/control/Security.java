@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The gate every WebSocket passes when it opens: who is it (the {@link Authentication authenticators}), may they open
- * one more ({@link ConnectionLimits}), and for the monitoring channel, are they an admin. A refused connection is
+ * The gate every WebSocket passes when it opens: is its address opening them too fast (counted before anything else,
+ * see {@link ConnectionLimits#handshake}), who is it (the {@link Authentication authenticators}), may they open one
+ * more ({@link ConnectionLimits#admit}), and for the monitoring channel, are they an admin. A refused connection is
  * closed with a reason that names the problem: 1008 for credentials and permissions, 1013 for limits. Every decision
  * is one line on the {@code dev.coedit.security} logger; tokens and document contents never are.
  */
@@ -26,6 +28,7 @@ public final class Security {
     private final SecurityConfig config;
     private final Authentication authentication;
     private final ConnectionLimits limits;
+    private final MessageRates messageRates;
     private final OriginPolicy origins;
     private final Executor closer;
 
@@ -40,6 +43,7 @@ public final class Security {
         this.origins = new OriginPolicy(allowedOrigins, config.openMode());
         this.authentication = new Authentication(config, clock);
         this.limits = new ConnectionLimits(config, System.nanoTime());
+        this.messageRates = new MessageRates(config.ratePerSecondPerUser(), config.ratePerSecondPerAddress());
         Handshake.useAdminRole(config.adminRole());
     }
 
@@ -47,17 +51,23 @@ public final class Security {
         return config;
     }
 
-    /** A connection let in: who, from where, and the release of its place in the limits (idempotent). */
+    /**
+     * A connection let in: who, from where, its share of the message rates of its user and address, and the release
+     * of its place in the limits (idempotent).
+     */
     public static final class Admission {
         private final Identity identity;
         private final String address;
         private final ConnectionLimits limits;
+        private final MessageRates.Share messages;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final AtomicReference<Runnable> onRelease = new AtomicReference<>();
 
-        Admission(Identity identity, String address, ConnectionLimits limits) {
+        Admission(Identity identity, String address, ConnectionLimits limits, MessageRates.Share messages) {
             this.identity = identity;
             this.address = address;
             this.limits = limits;
+            this.messages = messages;
         }
 
         public Identity identity() {
@@ -69,9 +79,35 @@ public final class Security {
             return address;
         }
 
+        /**
+         * Takes one message from the buckets this connection shares with the others of its user and its address.
+         *
+         * @return null when it may go on, else the limit it passed
+         */
+        public String messageRefusal(long nowNanos) {
+            return messages.refusal(nowNanos);
+        }
+
+        /**
+         * Runs {@code action} once, when the connection is released, or at once if it already was: the timer that
+         * would close it at its token's expiry is cancelled this way. One action per admission.
+         */
+        public void whenReleased(Runnable action) {
+            onRelease.set(action);
+            // A release between the set and this check may have missed it: whoever takes it back runs it.
+            if (released.get() && onRelease.compareAndSet(action, null)) {
+                action.run();
+            }
+        }
+
         public void release() {
             if (released.compareAndSet(false, true)) {
                 limits.release(limitedUser(identity), address);
+                messages.release();
+                Runnable action = onRelease.getAndSet(null);
+                if (action != null) {
+                    action.run();
+                }
             }
         }
     }
@@ -87,6 +123,13 @@ public final class Security {
         Object captured = session.getUserProperties().get(Handshake.KEY);
         Handshake handshake = captured instanceof Handshake h ? h : Handshake.NONE;
         String address = RemoteAddress.of(session);
+        // First of all, so that a flood of handshakes with a forged origin or credential meets the limit too, and
+        // is refused before a signature is verified for it.
+        String tooFast = limits.handshake(address, System.nanoTime());
+        if (tooFast != null) {
+            refuse(session, channel, address, "limit", CloseCodes.TRY_AGAIN_LATER, tooFast);
+            return null;
+        }
         String originRefusal = originRefusal(handshake);
         if (originRefusal != null) {
             refuse(session, channel, address, "origin", CloseCodes.VIOLATED_POLICY, originRefusal);
@@ -110,7 +153,8 @@ public final class Security {
             return null;
         }
         LOG.info(() -> "connect " + session.getId() + " " + identity + " from " + address + " to " + channel);
-        return new Admission(identity, address, limits);
+        return new Admission(identity, address, limits,
+                messageRates.join(limitedUser(identity), address, System.nanoTime()));
     }
 
     /**

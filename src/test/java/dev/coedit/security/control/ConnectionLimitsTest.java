@@ -13,7 +13,7 @@ class ConnectionLimitsTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static ConnectionLimits limits(int perUser, int perAddress, int perSecond) {
-        return new ConnectionLimits(SecurityConfig.defaults(List.of("open")).withLimits(perUser, perAddress, perSecond),
+        return new ConnectionLimits(SecurityConfig.defaults(List.of("open"), 100).withLimits(perUser, perAddress, perSecond),
                 0);
     }
 
@@ -32,14 +32,29 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void handshakesPerSecondRefillOverTime() {
+    void handshakesPerSecondFromAnAddressRefillOverTime() {
         ConnectionLimits limits = limits(1_000, 1_000, 5);
         for (int i = 0; i < 10; i++) { // the burst is twice the rate
-            assertNull(limits.admit("u" + i, "10.0.0.9", 0), "handshake " + i);
+            assertNull(limits.handshake("10.0.0.9", 0), "handshake " + i);
         }
         assertEquals("too many handshakes from 10.0.0.9: the limit is 5 per second",
-                limits.admit("late", "10.0.0.9", 0));
-        assertNull(limits.admit("later", "10.0.0.9", SECOND / 2), "half a second refills two and a half");
+                limits.handshake("10.0.0.9", 0));
+        assertNull(limits.handshake("10.0.0.9", SECOND / 2), "half a second refills two and a half");
+    }
+
+    @Test
+    void aHandshakeCountsAgainstItsAddressWhetherOrNotItIsAdmittedLater() {
+        ConnectionLimits limits = limits(1_000, 1_000, 5);
+        // Ten handshakes that never authenticated (no admit follows) empty the address's bucket...
+        for (int i = 0; i < 10; i++) {
+            assertNull(limits.handshake("10.0.0.7", 0), "handshake " + i);
+        }
+        assertEquals("too many handshakes from 10.0.0.7: the limit is 5 per second",
+                limits.handshake("10.0.0.7", 0));
+        // ...and no other address's, and admitting a user does not count the address a second time.
+        assertNull(limits.handshake("10.0.0.8", 0));
+        assertNull(limits.admit("ann", "10.0.0.8", 0));
+        assertNull(limits.handshake(null, 0), "without an address there is nothing to count");
     }
 
     @Test

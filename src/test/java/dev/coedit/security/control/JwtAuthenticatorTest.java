@@ -38,7 +38,7 @@ class JwtAuthenticatorTest {
 
     private static SecurityConfig config(String secret, Path publicKey, String issuer, String audience) {
         return new SecurityConfig(List.of("jwt"), secret, publicKey, issuer, audience, Duration.ofSeconds(30),
-                "coedit-admin", Optional.empty(), 64, 512, 100, Duration.ofSeconds(10));
+                "coedit-admin", Optional.empty(), 64, 512, 100, Duration.ofSeconds(10), 400, 2000);
     }
 
     private static String hs256(String key, JWTClaimsSet claims) throws Exception {
@@ -125,7 +125,8 @@ class JwtAuthenticatorTest {
     @Test
     void chainedAuthenticatorsFallBackOnlyWhenNothingIsPresented() throws Exception {
         SecurityConfig jwtThenContainer = new SecurityConfig(List.of("jwt", "container"), SECRET, null, null, null,
-                Duration.ofSeconds(30), "coedit-admin", Optional.empty(), 64, 512, 100, Duration.ofSeconds(10));
+                Duration.ofSeconds(30), "coedit-admin", Optional.empty(), 64, 512, 100, Duration.ofSeconds(10), 400,
+                2000);
         Authentication auth = new Authentication(jwtThenContainer, CLOCK);
         Identity fromContainer = auth.authenticate(new Handshake(null, "carl", true, null, null));
         assertEquals("carl", fromContainer.user());

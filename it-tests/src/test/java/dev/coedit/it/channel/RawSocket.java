@@ -113,6 +113,15 @@ public final class RawSocket implements AutoCloseable {
      */
     public static RawSocket connect(URI uri, List<String> subprotocols, int receiveBuffer, String localAddress)
             throws IOException {
+        return connect(uri, subprotocols, receiveBuffer, localAddress, Map.of());
+    }
+
+    /**
+     * As {@link #connect(URI, List, int, String)}, with more request headers, like the {@code Origin} a browser
+     * sends.
+     */
+    public static RawSocket connect(URI uri, List<String> subprotocols, int receiveBuffer, String localAddress,
+            Map<String, String> moreHeaders) throws IOException {
         Assumptions.assumeTrue("ws".equals(uri.getScheme()), "the hand-made client speaks ws:// only, not " + uri);
         int port = uri.getPort() == -1 ? 80 : uri.getPort();
         Socket socket = new Socket();
@@ -142,6 +151,7 @@ public final class RawSocket implements AutoCloseable {
             if (!subprotocols.isEmpty()) {
                 request.append("Sec-WebSocket-Protocol: ").append(String.join(", ", subprotocols)).append("\r\n");
             }
+            moreHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
             out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
 
@@ -163,6 +173,25 @@ public final class RawSocket implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sends {@code text} {@code each} times on every socket, in turns, so that the messages of all of them arrive
+     * together (a flood shared by several connections); a socket the server has closed is left out from then on.
+     */
+    public static void sendInTurns(List<RawSocket> sockets, String text, int each) {
+        boolean[] stopped = new boolean[sockets.size()];
+        for (int i = 0; i < each; i++) {
+            for (int s = 0; s < sockets.size(); s++) {
+                if (!stopped[s]) {
+                    try {
+                        sockets.get(s).sendText(text);
+                    } catch (IOException e) {
+                        stopped[s] = true;
+                    }
+                }
+            }
         }
     }
 

@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coedit.it.channel.RawSocket;
 import dev.coedit.it.channel.RecordingSocket;
 import dev.coedit.it.channel.Wire;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,18 +25,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Limits per user and per remote address: open connections and handshakes per second. Past each, the connection is
- * closed with 1013 and a reason naming the limit; the others go on. Tests that need an address of their own connect
- * from another loopback address (127.0.0.x all reach a server on 127.0.0.1), so they never starve each other.
+ * Limits per user and per remote address: open connections and handshakes per second (every handshake counts against
+ * its address, with a good token or not), refused with 1013 and a reason naming the limit; and messages per second
+ * over all the connections of a user or an address, answered like a flood on one connection: {@code rate_limited}
+ * naming the limit, then 1008. The others go on. Tests that need an address of their own connect from another loopback address (127.0.0.x all
+ * reach a server on 127.0.0.1), so they never starve each other.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @ExtendWith(SecuredServer.Extension.class)
 class SecuredLimitsIT {
 
     private static final Duration LONG = Duration.ofMinutes(10);
+    /** Messages each connection of a flood sends: under the burst of one connection, so only a shared limit bites. */
+    private static final int FLOOD_EACH = SecuredServer.RATE_BURST - 20;
 
     /** What {@link #attempt} says when an upgraded connection never answered its hello. */
     private static final String NO_ANSWER = "no answer to hello within 10 s";
+    /** What {@link #answerToFlood} says of a connection that got nothing at all: its messages all passed. */
+    private static final String NOT_REFUSED = "no answer";
 
     /**
      * An attempt that must be admitted. Payara, right after a burst of connections closed, has been seen to complete
@@ -139,22 +149,48 @@ class SecuredLimitsIT {
     @Test
     void aFloodOfHandshakesFromOneAddressIsRefusedPastTheRate(SecuredServer server) throws Exception {
         URI doc = server.wsUri("docs/limit-rate-" + run());
-        List<String> refusals = new ArrayList<>();
         List<RawSocket> open = new ArrayList<>();
-        for (int i = 0; i < 4 * SecuredServer.HANDSHAKES_PER_SECOND; i++) {
+        String rateRefusal = "1013 too many handshakes from 127.0.0.6: the limit is "
+                + SecuredServer.HANDSHAKES_PER_SECOND + " per second";
+        List<String> refusals = flood(rateRefusal, i -> {
             String outcome = attempt(doc, server.tokens().issue("f" + i + "-" + run(), LONG), "127.0.0.6", open);
             closeAll(open);
-            if (outcome != null) {
-                refusals.add(outcome);
-            }
-        }
-        assertTrue(refusals.contains("1013 too many handshakes from 127.0.0.6: the limit is "
-                + SecuredServer.HANDSHAKES_PER_SECOND + " per second"), refusals.toString());
+            return outcome;
+        }).stream().filter(Objects::nonNull).toList();
+        assertTrue(refusals.contains(rateRefusal), counted(refusals).toString());
         assertTrue(refusals.stream().allMatch(r -> r.startsWith("1013 too many handshakes") || r.startsWith("HTTP 5")
                         || r.equals(NO_ANSWER)),
-                "every refusal names the limit (or is the container's own failure under the flood): " + refusals);
+                "every refusal names the limit (or is the container's own failure under the flood): "
+                        + counted(refusals));
         Thread.sleep(2_500); // the bucket refills
         assertAdmitted(doc, server.tokens().issue("after-" + run(), LONG), "127.0.0.6", open, "admitted after the refill");
+        closeAll(open);
+    }
+
+    @Test
+    void aFloodOfHandshakesWithForgedTokensIsRefusedPastTheRateLikeGoodOnes(SecuredServer server) throws Exception {
+        URI doc = server.wsUri("docs/limit-forged-" + run());
+        String rateRefusal = "1013 too many handshakes from 127.0.0.7: the limit is "
+                + SecuredServer.HANDSHAKES_PER_SECOND + " per second";
+        String signatureRefusal = "1008 the token's signature does not verify";
+        List<RawSocket> open = new ArrayList<>();
+        List<String> outcomes = flood(rateRefusal, i -> {
+            String outcome = attempt(doc, server.tokens().forged("forger-" + i), "127.0.0.7", open);
+            closeAll(open);
+            return outcome;
+        });
+        assertTrue(outcomes.contains(rateRefusal), "past the rate a forged token gets the handshake limit, not"
+                + " another signature check: " + counted(outcomes));
+        assertTrue(outcomes.stream().allMatch(o -> o != null && (o.equals(rateRefusal)
+                        || o.startsWith(signatureRefusal) || o.startsWith("HTTP 5") || o.equals(NO_ANSWER))),
+                "every forged token is refused, by the signature or by the limit: " + counted(outcomes));
+        assertTrue(outcomes.get(0).startsWith(signatureRefusal), "below the rate the signature is checked: "
+                + outcomes.get(0));
+        assertAdmitted(doc, server.tokens().issue("elsewhere-" + run(), LONG), "127.0.0.8", open,
+                "another address is not affected");
+        Thread.sleep(2_500); // the bucket refills
+        assertAdmitted(doc, server.tokens().issue("after-forger-" + run(), LONG), "127.0.0.7", open,
+                "a good token from the flooding address is admitted after the refill");
         closeAll(open);
     }
 
@@ -162,18 +198,50 @@ class SecuredLimitsIT {
     void aFloodOfHandshakesByOneUserIsRefusedPastTheRate(SecuredServer server) throws Exception {
         URI doc = server.wsUri("docs/limit-user-rate-" + run());
         String user = "flo-" + run();
-        List<String> refusals = new ArrayList<>();
         List<RawSocket> open = new ArrayList<>();
-        for (int i = 0; i < 4 * SecuredServer.HANDSHAKES_PER_SECOND; i++) {
+        String rateRefusal = "1013 too many handshakes by user " + user + ": the limit is "
+                + SecuredServer.HANDSHAKES_PER_SECOND + " per second";
+        List<String> outcomes = flood(rateRefusal, i -> {
             // Each from its own address, so that only the user's own bucket empties.
             String outcome = attempt(doc, server.tokens().issue(user, LONG), "127.0.1." + (i + 1), open);
             closeAll(open);
-            if (outcome != null) {
-                refusals.add(outcome);
+            return outcome;
+        });
+        assertTrue(outcomes.contains(rateRefusal), counted(outcomes).toString());
+    }
+
+    /** Each outcome and how often it came, in the order they first came: a failure message of a few lines. */
+    private static Map<String, Long> counted(List<String> outcomes) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        outcomes.forEach(o -> counts.merge(o == null ? "admitted" : o, 1L, Long::sum));
+        return counts;
+    }
+
+    /** One handshake of a flood: its outcome as {@link #attempt} tells it. */
+    private interface Attempt {
+        String run(int i) throws IOException;
+    }
+
+    /**
+     * Handshakes one after another until {@code refusal} came three times; bounded by eight times the rate in count
+     * (never more than 200, the addresses 127.0.1.x one test uses) and 20 s. A count alone would not do: on a busy
+     * machine, handshakes that each wait for their answer may come no faster than the rate.
+     *
+     * @return every outcome in order, null for an admitted one
+     */
+    private static List<String> flood(String refusal, Attempt attempt) throws IOException {
+        List<String> outcomes = new ArrayList<>();
+        int refused = 0;
+        int most = Math.min(200, 8 * SecuredServer.HANDSHAKES_PER_SECOND);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (int i = 0; i < most && refused < 3 && System.nanoTime() < deadline; i++) {
+            String outcome = attempt.run(i);
+            outcomes.add(outcome);
+            if (refusal.equals(outcome)) {
+                refused++;
             }
         }
-        assertTrue(refusals.contains("1013 too many handshakes by user " + user + ": the limit is "
-                + SecuredServer.HANDSHAKES_PER_SECOND + " per second"), refusals.toString());
+        return outcomes;
     }
 
     @Test
@@ -198,6 +266,131 @@ class SecuredLimitsIT {
             assertEquals(1, bea.awaitType("ack").getJsonNumber("version").longValue());
             assertTrue(bea.isOpen());
         }
+    }
+
+    @Test
+    void severalConnectionsOfOneUserFloodingTogetherAreRateLimitedThoughEachIsUnderItsOwnRate(SecuredServer server)
+            throws Exception {
+        String user = "fran-" + run();
+        String from = "127.0.0.20";
+        List<RawSocket> flooders = new ArrayList<>();
+        try (RawSocket bystander = joined(server.wsUri("docs/rate-calm-" + run()),
+                server.tokens().issue("cal-" + run(), LONG), from, "c-cal")) {
+            for (int i = 0; i < SecuredServer.MAX_CONNECTIONS_PER_USER; i++) { // each in a document of its own
+                assertAdmitted(server.wsUri("docs/rate-user-" + run()), server.tokens().issue(user, LONG), from,
+                        flooders, "connection " + i);
+            }
+            floodTogether(flooders, FLOOD_EACH);
+
+            String refusal = "rate_limited: more than " + SecuredServer.RATE_PER_SECOND_PER_USER
+                    + " messages per second by user " + user + " over all their connections (burst "
+                    + 2 * SecuredServer.RATE_PER_SECOND_PER_USER + ") then 1008";
+            assertRefusedTogether(flooders, refusal);
+            assertStillEdits(bystander, "c-cal", "another user from the same address is not affected");
+        } finally {
+            closeAll(flooders);
+        }
+    }
+
+    @Test
+    void manyUsersFloodingFromOneAddressTogetherAreRateLimitedThoughEachIsUnderTheirOwnRates(SecuredServer server)
+            throws Exception {
+        String from = "127.0.0.21";
+        int users = 12; // 12 x 180 messages: far past the address's burst, each user under theirs
+        List<RawSocket> flooders = new ArrayList<>();
+        try (RawSocket bystander = joined(server.wsUri("docs/rate-elsewhere-" + run()),
+                server.tokens().issue("eli-" + run(), LONG), "127.0.0.22", "c-eli")) {
+            for (int i = 0; i < users; i++) {
+                assertAdmitted(server.wsUri("docs/rate-address-" + run()), server.tokens().issue("n" + i + "-" + run(),
+                        LONG), from, flooders, "connection " + i);
+            }
+            floodTogether(flooders, FLOOD_EACH);
+
+            String refusal = "rate_limited: more than " + SecuredServer.RATE_PER_SECOND_PER_ADDRESS
+                    + " messages per second from " + from + " (burst " + 2 * SecuredServer.RATE_PER_SECOND_PER_ADDRESS
+                    + ") then 1008";
+            assertRefusedTogether(flooders, refusal);
+            assertStillEdits(bystander, "c-eli", "a user from another address is not affected");
+        } finally {
+            closeAll(flooders);
+        }
+    }
+
+    /** A connection that said hello as {@code clientId} and got its snapshot. */
+    private static RawSocket joined(URI doc, String token, String from, String clientId) throws IOException {
+        RawSocket socket = RawSocket.connect(doc, withToken(token), 0, from);
+        assertEquals(101, socket.status(), "upgraded");
+        socket.sendText(Wire.hello(clientId).toString());
+        RawSocket.Frame frame = socket.readFrame(Duration.ofSeconds(10));
+        assertTrue(frame != null && frame.text().contains("\"snapshot\""), "snapshot, not " + frame);
+        return socket;
+    }
+
+    /**
+     * Sends {@code each} caret messages (which nobody else hears: each connection is alone in its document) on every
+     * socket in turn, so that they arrive together; a socket the server closed stops.
+     */
+    private static void floodTogether(List<RawSocket> sockets, int each) {
+        RawSocket.sendInTurns(sockets, Wire.hideCaret(0).toString(), each);
+    }
+
+    /**
+     * Several of the flooding connections got {@code refusal} (the error, then the close), and none got anything
+     * else. Which connections meet an emptied shared bucket depends on the server's threads; in practice all do.
+     */
+    private static void assertRefusedTogether(List<RawSocket> flooders, String refusal) {
+        List<String> answers = new ArrayList<>();
+        for (RawSocket socket : flooders) {
+            answers.add(answerToFlood(socket));
+        }
+        System.out.println("SecuredLimitsIT: " + flooders.size() + " connections of " + FLOOD_EACH
+                + " messages each: " + answers);
+        assertTrue(answers.stream().filter(refusal::equals).count() >= 2, "expected several of " + refusal + ": "
+                + answers);
+        assertTrue(answers.stream().allMatch(a -> a.equals(refusal) || a.equals(NOT_REFUSED)),
+                "every refusal names the shared limit: " + answers);
+    }
+
+    /** The first error after a flood and the close that followed, as "code: message then 1008". */
+    private static String answerToFlood(RawSocket socket) {
+        String error = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                RawSocket.Frame frame = socket.readFrame(Duration.ofSeconds(3));
+                if (frame == null) {
+                    return error == null ? NOT_REFUSED : error + " and no close";
+                }
+                if (frame.opcode() == RawSocket.TEXT && error == null) {
+                    JsonObject message = Wire.parse(frame.text());
+                    if ("error".equals(Wire.type(message))) {
+                        error = Wire.string(message, "code") + ": " + Wire.string(message, "message");
+                    }
+                } else if (frame.opcode() == RawSocket.CLOSE) {
+                    return (error == null ? "no error" : error) + " then " + frame.closeCode();
+                } else if (frame.opcode() == RawSocket.PING) {
+                    socket.sendPong(frame.payload());
+                }
+            }
+        } catch (IOException e) {
+            return (error == null ? "no error" : error) + " then " + e;
+        }
+        return "still open after 10 s";
+    }
+
+    /** The connection still edits: a submit is acknowledged. */
+    private static void assertStillEdits(RawSocket socket, String clientId, String what) throws IOException {
+        socket.sendText(Wire.submit(clientId, 1, 0, Wire.insertOp(0, "calm")).toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) { // bounded: 10 s
+            RawSocket.Frame frame = socket.readFrame(Duration.ofSeconds(10));
+            assertNotNull(frame, what + ": no answer to a submit");
+            assertTrue(frame.opcode() != RawSocket.CLOSE, what + ": closed, " + frame);
+            if (frame.opcode() == RawSocket.TEXT && "ack".equals(Wire.type(Wire.parse(frame.text())))) {
+                return;
+            }
+        }
+        throw new AssertionError(what + ": no ack within 10 s");
     }
 
     private static boolean pause() {

@@ -33,6 +33,15 @@ public final class SecuredServer implements ExtensionContext.Store.CloseableReso
     public static final int MAX_CONNECTIONS_PER_ADDRESS = 16;
     public static final int HANDSHAKES_PER_SECOND = 25;
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /** Messages per second of one connection (the default), with bursts of {@link #RATE_BURST}. */
+    public static final int RATE_PER_SECOND = 100;
+    public static final int RATE_BURST = 200;
+    /**
+     * Messages per second of one user over all their connections, and from one address (bursts of twice): low
+     * enough that a few connections, each under its own rate, pass them together.
+     */
+    public static final int RATE_PER_SECOND_PER_USER = 150;
+    public static final int RATE_PER_SECOND_PER_ADDRESS = 400;
 
     /** The settings, by name without the coedit. prefix. */
     public static final Map<String, String> SETTINGS = settings();
@@ -57,6 +66,10 @@ public final class SecuredServer implements ExtensionContext.Store.CloseableReso
         s.put("max.connections.per.address", Integer.toString(MAX_CONNECTIONS_PER_ADDRESS));
         s.put("handshakes.per.second", Integer.toString(HANDSHAKES_PER_SECOND));
         s.put("handshake.timeout.ms", Long.toString(HANDSHAKE_TIMEOUT.toMillis()));
+        s.put("rate.per.second", Integer.toString(RATE_PER_SECOND));
+        s.put("rate.burst", Integer.toString(RATE_BURST));
+        s.put("rate.per.second.per.user", Integer.toString(RATE_PER_SECOND_PER_USER));
+        s.put("rate.per.second.per.address", Integer.toString(RATE_PER_SECOND_PER_ADDRESS));
         return Map.copyOf(s);
     }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A token that runs out during a session: the server closes with 1008 and says so, and the Java client fetches a
- * fresh token and resumes without losing an edit.
+ * A token that runs out during a session: the server closes with 1008 and says so, on the editing, lobby and
+ * monitoring channels alike, and the Java client fetches a fresh token and resumes without losing an edit.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @ExtendWith(SecuredServer.Extension.class)
@@ -37,6 +37,31 @@ class SecuredTokenExpiryIT {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             assertEquals(1008, closed.code(), closed.toString());
             assertTrue(closed.reason().startsWith("the token expired at "), closed.toString());
+            assertTrue(seconds >= 1, "closed after " + seconds + " s, before the token ran out");
+        }
+    }
+
+    @Test
+    void theLobbyIsClosedWith1008WhenTheTokenExpires(SecuredServer server) throws Exception {
+        assertClosedAtExpiry(server, "lobby", "documents", server.tokens().issue("lou", null, Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void theMonitoringChannelIsClosedWith1008WhenTheTokenExpires(SecuredServer server) throws Exception {
+        assertClosedAtExpiry(server, "admin", "state", server.tokens().issue("ada", null, Duration.ofSeconds(3),
+                SecuredServer.ADMIN));
+    }
+
+    /** The channel, opened with a 3 s token, sends its first picture, then closes with 1008 once the token ran out. */
+    private static void assertClosedAtExpiry(SecuredServer server, String channel, String firstType, String token)
+            throws Exception {
+        long started = System.nanoTime();
+        try (RecordingSocket socket = RecordingSocket.connect(server.wsUri(channel), withToken(token))) {
+            socket.expectType(firstType); // admitted
+            Closed closed = socket.awaitClose(Duration.ofSeconds(15));
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            assertEquals(1008, closed.code(), closed.toString());
+            assertTrue(closed.reason().startsWith("the token expired"), closed.toString());
             assertTrue(seconds >= 1, "closed after " + seconds + " s, before the token ran out");
         }
     }

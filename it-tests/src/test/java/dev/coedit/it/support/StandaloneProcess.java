@@ -42,7 +42,7 @@ public final class StandaloneProcess implements AutoCloseable {
     /** How long {@link #stop()} and {@link #run} wait for a process to end. */
     public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (http://\\S+)$");
+    private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (https?://\\S+)$");
 
     private final Path dataDir;
     private final Thread killOnExit = new Thread(this::destroyForcibly, "kill-coedit-standalone");
@@ -150,7 +150,7 @@ public final class StandaloneProcess implements AutoCloseable {
         }
     }
 
-    /** The base address the server printed, like {@code http://127.0.0.1:41234/coedit/}. */
+    /** The base address the server printed, like {@code http://127.0.0.1:41234/coedit/} ({@code https} with TLS). */
     public synchronized URI httpUri() {
         return httpUri;
     }
