@@ -45,6 +45,11 @@ public final class Connection implements Peer {
     private volatile long lastActivityMillis = System.currentTimeMillis();
     /** Last frame of any kind from the client, pongs included: the liveness the heartbeat checks. */
     private volatile long lastHeardMillis = System.currentTimeMillis();
+    /**
+     * Last pong: a pong answers a ping queued behind everything sent before it, so it proves the client has read up
+     * to there. It is the read progress the heartbeat checks, wherever the bytes wait (see {@link #keepAlive}).
+     */
+    private volatile long lastPongMillis = System.currentTimeMillis();
     private volatile String clientId;
     private volatile String name;
 
@@ -156,9 +161,11 @@ public final class Connection implements Peer {
         }
     }
 
-    /** A pong (or any other frame) arrived: the peer is alive. */
+    /** A pong arrived: the peer is alive, and has read everything sent before the ping it answers. */
     public void heard() {
-        lastHeardMillis = System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        lastHeardMillis = now;
+        lastPongMillis = now;
     }
 
     /** The connection is gone, however it ended. Runs its effects once. */
@@ -200,20 +207,34 @@ public final class Connection implements Peer {
 
     /**
      * The heartbeat: pings a live peer, and closes one that has sent no frame, not even a pong, for longer than
-     * {@code idleMillis}. The container's own idle timer cannot tell: sending a ping restarts it. A dead peer reads
-     * nothing, so its queue is dropped, the close is not queued behind it, and it leaves the document at once.
+     * {@code idleMillis} (1001). The container's own idle timer cannot tell: sending a ping restarts it. A peer that
+     * still sends but has answered no ping for as long is not reading (1013): the outbox bound cannot see it where the
+     * container reports a send done once the bytes are in its own buffers (Payara, WildFly), which would then grow
+     * without end. Either way nothing more can reach the peer, so its queue is dropped, the close is not queued behind
+     * it, and it leaves the document at once.
      */
     void keepAlive(long nowMillis, long idleMillis) {
         if (closing.get() || gone.get()) {
             return;
         }
         long silent = nowMillis - lastHeardMillis;
-        if (silent > idleMillis) {
+        long unread = nowMillis - lastPongMillis;
+        if (silent > idleMillis || unread > idleMillis) {
             closing.set(true);
             outbox.close();
-            String reason = "idle: no frame from the client for " + silent + " ms (the limit is " + idleMillis
-                    + " ms)";
-            registry.runOffContainerThread(() -> closeSession(CloseReason.CloseCodes.GOING_AWAY.getCode(), reason));
+            int code;
+            String reason;
+            if (silent > idleMillis) {
+                code = CloseReason.CloseCodes.GOING_AWAY.getCode();
+                reason = "idle: no frame from the client for " + silent + " ms (the limit is " + idleMillis + " ms)";
+            } else {
+                code = CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode();
+                reason = "too slow: no pong for " + unread + " ms, so it is not reading what is sent (the limit is "
+                        + idleMillis + " ms)";
+                SECURITY.info(() -> "connection " + connectionId() + " to " + documentId() + " (client " + clientId
+                        + ") " + reason + ": closing 1013");
+            }
+            registry.runOffContainerThread(() -> closeSession(code, reason));
             closed();
             return;
         }

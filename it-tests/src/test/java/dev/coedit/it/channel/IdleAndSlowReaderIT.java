@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * too slow for the document's traffic is cut off, never allowed to slow the others.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class IdleAndSlowReaderIT {
+public class IdleAndSlowReaderIT {
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
     private static final int OUTBOX_BYTES = 256 * 1024;
@@ -43,14 +43,17 @@ class IdleAndSlowReaderIT {
 
     private URI document;
 
+    /** The server's settings for this class; the container suite deploys the WAR with them. */
+    public static final Map<String, String> SETTINGS = Map.of(
+            "idle.timeout.ms", Long.toString(IDLE_TIMEOUT.toMillis()),
+            "ping.interval.ms", "1000",
+            "outbox.max.bytes", Integer.toString(OUTBOX_BYTES),
+            "rate.per.second", "2000",
+            "rate.burst", "2000");
+
     @BeforeAll
     static void startServerWithShortLimits() {
-        server = TunedServer.start(Map.of(
-                "idle.timeout.ms", Long.toString(IDLE_TIMEOUT.toMillis()),
-                "ping.interval.ms", "1000",
-                "outbox.max.bytes", Integer.toString(OUTBOX_BYTES),
-                "rate.per.second", "2000",
-                "rate.burst", "2000"));
+        server = TunedServer.start(SETTINGS);
     }
 
     @AfterAll

@@ -26,10 +26,14 @@ import org.junit.jupiter.api.Assumptions;
  * The standalone jar run with settings of its own ({@code java -Dcoedit.idle.timeout.ms=3000 ... -jar}), for tests
  * that need a short idle timeout or a small history window. {@link StandaloneProcess} starts the jar with flags only,
  * and the timeouts and bounds are settings (system properties or environment), so this starts it the same way with
- * {@code -D} options added. Only possible when this run starts the jar: with {@code coedit.it.url} set, such tests are
- * skipped, since a deployed server's settings are not this test's to choose.
+ * {@code -D} options added. With {@code coedit.it.url} set such tests are skipped, since a deployed server's settings
+ * are not this test's to choose, unless {@value #URL_PROPERTY} names a server deployed with exactly these settings (the
+ * container suite deploys the WAR so).
  */
 final class TunedServer implements AutoCloseable {
+
+    /** A server deployed elsewhere with the settings the test asks for. */
+    static final String URL_PROPERTY = "coedit.it.tuned.url";
 
     private static final Pattern RUNNING = Pattern.compile("^Coedit is running at (http://\\S+)$");
 
@@ -52,6 +56,11 @@ final class TunedServer implements AutoCloseable {
      * {@code "idle.timeout.ms"}) and waits until it listens; skips the test when a deployed server is under test.
      */
     static TunedServer start(Map<String, String> settings) {
+        String deployed = System.getProperty(URL_PROPERTY);
+        if (!isBlank(deployed)) {
+            System.out.println("Tuned server " + settings + " deployed at " + deployed);
+            return new TunedServer(null, null, URI.create(deployed), new StringBuffer(), null);
+        }
         Assumptions.assumeTrue(isBlank(System.getProperty(ServerUnderTest.URL_PROPERTY)),
                 "needs a standalone server with settings " + settings + "; " + ServerUnderTest.URL_PROPERTY
                         + " names a server deployed elsewhere");
@@ -117,6 +126,9 @@ final class TunedServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return; // deployed elsewhere: not ours to stop
+        }
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
