@@ -17,6 +17,9 @@ import java.util.Optional;
  * {@link #version()}. The server transforms a late submit against newer commits with the submit on the LEFT side, so
  * this class transforms its pending edits against incoming ones the same way and both ends compute the same op.
  *
+ * <p>A submit's op is cut to {@code maxOpBytes} of JSON ({@link TextOp#split}): what does not fit waits in the buffer
+ * and goes with the next submit, so no message passes the server's size limit, however much was typed offline.
+ *
  * <p>Pure and not thread-safe: the caller confines it to one thread or lock. Sending is the caller's job: methods
  * return the {@link Submit} to send, if any.
  */
@@ -38,13 +41,26 @@ public final class OtClient {
     private Submit inflight;
     private TextOp buffer;
     private long lastSeq;
+    private final int maxOpBytes;
+
+    /**
+     * The most JSON bytes of one submit's op: the server takes messages of up to 65,536 bytes by default, and the
+     * rest of a submit (type, client id, seq, version) fits in what is left.
+     */
+    public static final int MAX_OP_BYTES = 60_000;
 
     /** A replica of the document {@code initialText} at {@code version}; this client's seqs start after lastSeq. */
     public OtClient(String initialText, long version, long lastSeq) {
+        this(initialText, version, lastSeq, MAX_OP_BYTES);
+    }
+
+    /** As {@link #OtClient(String, long, long)}, with submits' ops cut to {@code maxOpBytes} of JSON. */
+    public OtClient(String initialText, long version, long lastSeq, int maxOpBytes) {
         this.confirmed = new Rope(initialText);
         this.text = new Rope(initialText);
         this.version = version;
         this.lastSeq = lastSeq;
+        this.maxOpBytes = maxOpBytes;
     }
 
     public State state() {
@@ -92,8 +108,7 @@ public final class OtClient {
             return Optional.empty();
         }
         if (inflight == null) {
-            inflight = new Submit(++lastSeq, version, op);
-            return Optional.of(inflight);
+            return Optional.of(launch(op));
         }
         buffer = buffer == null ? op : buffer.compose(op);
         return Optional.empty();
@@ -115,9 +130,22 @@ public final class OtClient {
         if (buffer == null) {
             return Optional.empty();
         }
-        inflight = new Submit(++lastSeq, version, buffer);
+        TextOp next = buffer;
         buffer = null;
-        return Optional.of(inflight);
+        return Optional.of(launch(next));
+    }
+
+    /**
+     * Puts {@code op} in flight under the next seq, cut to the size limit: what does not fit goes in front of the
+     * buffer (empty when this is called but for a cut), keeping {@code text = confirmed ∘ inflight ∘ buffer}.
+     */
+    private Submit launch(TextOp op) {
+        TextOp.Split cut = op.split(maxOpBytes);
+        inflight = new Submit(++lastSeq, version, cut.head());
+        if (!cut.tail().isNoop()) {
+            buffer = buffer == null ? cut.tail() : cut.tail().compose(buffer);
+        }
+        return inflight;
     }
 
     /**
@@ -172,8 +200,7 @@ public final class OtClient {
         if (rebased.isNoop()) {
             return new Rebase(localChange, Optional.empty());
         }
-        inflight = new Submit(++lastSeq, version, rebased);
-        return new Rebase(localChange, Optional.of(inflight));
+        return new Rebase(localChange, Optional.of(launch(rebased)));
     }
 
     /** A remote participant's selection in the server's document at {@link #version()}, mapped onto the local text. */

@@ -393,6 +393,99 @@ public final class TextOp {
         return out.build();
     }
 
+    /** An op cut in two by {@link #split}: {@code head} then {@code tail} do what the op did. */
+    public record Split(TextOp head, TextOp tail) {
+    }
+
+    /**
+     * Cuts this op in two so that the first part's JSON takes at most {@code maxBytes} of UTF-8, or returns it whole
+     * (and a no-op tail) when it fits already. Deletes are reduced to their counts (what a client sends anyway), so
+     * only inserts are long on the wire, and a long insert is cut between code points. A client uses it to keep every
+     * submit under the server's message limit: the tail waits to be sent like any later local edit.
+     *
+     * <p>Law: {@code tail.apply(head.apply(doc)).equals(withoutDeletedText().apply(doc))} for every {@code doc} this
+     * op fits, and {@code head}'s JSON is at most {@code maxBytes}. Why: head does this op's components up to the cut
+     * and keeps the rest of the document; its output is this op's output up to the cut followed by this op's
+     * unconsumed input, so tail skips that output and goes on from there.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} leaves no room for one component (below 64)
+     */
+    public Split split(int maxBytes) {
+        if (maxBytes < 64) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " leaves no room for an op");
+        }
+        TextOp counts = withoutDeletedText();
+        long budget = maxBytes - 2L; // the brackets
+        long need = 0;
+        for (Component c : counts.parts) {
+            need += jsonBytes(c) + 1;
+        }
+        if (need - 1 <= budget) {
+            return new Split(counts, noop());
+        }
+        Builder head = new Builder(counts.parts.length);
+        int output = 0; // code points of this op's output that head produces
+        int i = 0;
+        String rest = null; // the part of an insert left for the tail
+        for (; i < counts.parts.length; i++) {
+            Component c = counts.parts[i];
+            int cost = jsonBytes(c) + 1;
+            if (cost <= budget) {
+                budget -= cost;
+                head.add(c);
+                if (!(c instanceof Delete)) {
+                    output += counts.lengths[i];
+                }
+                continue;
+            }
+            if (c instanceof Insert ins) { // as many whole code points as fit
+                String text = ins.text();
+                long room = budget - 3; // quotes and comma
+                int cut = 0;
+                while (cut < text.length()) {
+                    int cp = text.codePointAt(cut);
+                    if (Texts.jsonWidth(cp) > room) {
+                        break;
+                    }
+                    room -= Texts.jsonWidth(cp);
+                    cut += Character.charCount(cp);
+                }
+                if (cut > 0) {
+                    String piece = text.substring(0, cut);
+                    head.insert(piece);
+                    output += Texts.length(piece);
+                    rest = text.substring(cut);
+                }
+            }
+            break;
+        }
+        TextOp first = head.build();
+        if (first.isNoop()) {
+            throw new IllegalArgumentException("cannot cut an op to " + maxBytes + " bytes");
+        }
+        Builder tail = new Builder(counts.parts.length - i + 2).skip(output);
+        if (rest != null) {
+            tail.insert(rest);
+            i++;
+        }
+        for (; i < counts.parts.length; i++) {
+            tail.add(counts.parts[i]);
+        }
+        return new Split(first, tail.build());
+    }
+
+    /** The UTF-8 bytes of one component in the compact notation. */
+    private static int jsonBytes(Component c) {
+        if (c instanceof Skip s) {
+            return Integer.toString(s.count()).length();
+        }
+        if (c instanceof Insert ins) {
+            return Texts.jsonBytes(ins.text());
+        }
+        Delete d = (Delete) c;
+        return 6 + (d.text() != null ? Texts.jsonBytes(d.text()) : Integer.toString(d.count()).length());
+    }
+
     /** This op with every delete reduced to its count: smaller on the wire, no longer invertible. */
     public TextOp withoutDeletedText() {
         boolean anyText = false;

@@ -69,4 +69,30 @@ final class Texts {
         }
         return out.append('"');
     }
+
+    /** The UTF-8 bytes that code point {@code cp} takes inside a JSON string as {@link #appendQuoted} writes it. */
+    static int jsonWidth(int cp) {
+        switch (cp) {
+            case '"', '\\', '\n', '\r', '\t', '\b', '\f' -> {
+                return 2;
+            }
+            default -> {
+                if (cp < 0x20) {
+                    return 6;
+                }
+            }
+        }
+        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+
+    /** The UTF-8 bytes of {@code s} as a JSON string, quotes included. */
+    static int jsonBytes(String s) {
+        int bytes = 2;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            bytes += jsonWidth(cp);
+            i += Character.charCount(cp);
+        }
+        return bytes;
+    }
 }

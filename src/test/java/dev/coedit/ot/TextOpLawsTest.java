@@ -62,6 +62,28 @@ class TextOpLawsTest {
     }
 
     @Test
+    void a_split_op_does_in_its_two_parts_what_it_did_and_its_head_fits_the_budget() {
+        Laws.check("split(op, n): apply(apply(d, head), tail) == apply(d, op) and utf8(json(head)) <= n", (r, in) -> {
+            String doc = in.add("doc", RandomOps.randomText(r, r.nextInt(4) == 0 ? 200 : 30));
+            TextOp edit = RandomOps.randomOp(r, doc);
+            int length = edit.outputLength(doc.codePointCount(0, doc.length()));
+            // A long insert somewhere, so that small budgets must cut through text.
+            TextOp op = in.add("op", edit.compose(TextOp.insert(r.nextInt(length + 1),
+                    RandomOps.randomText(r, 1, 300))));
+            int max = in.add("maxBytes", 64 + r.nextInt(r.nextBoolean() ? 64 : 2_000));
+            TextOp.Split split = op.split(max);
+            in.add("head", split.head());
+            in.add("tail", split.tail());
+            assertTrue(split.head().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= max,
+                    "the head is over the budget");
+            assertEquals(op.apply(doc), split.tail().apply(split.head().apply(doc)));
+            if (op.withoutDeletedText().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= max) {
+                assertTrue(split.tail().isNoop(), "an op that fits is not cut");
+            }
+        });
+    }
+
+    @Test
     void composing_invertible_ops_gives_an_invertible_op() {
         Laws.check("a, b invertible => a.compose(b) invertible and undone by its inverse", (r, in) -> {
             String doc = in.add("doc", randomDoc(r));
