@@ -42,12 +42,13 @@ public class DocumentEndpoint extends RegistryEndpoint {
     @OnOpen
     public void open(Session session, @PathParam("documentId") String documentId) {
         if (!Protocol.V1.equals(session.getNegotiatedSubprotocol())) {
-            refuse(session, CloseCodes.PROTOCOL_ERROR, "no common subprotocol: this server speaks " + Protocol.V1);
+            refuseAtOpen(session, CloseCodes.PROTOCOL_ERROR, "no common subprotocol: this server speaks "
+                    + Protocol.V1);
             return;
         }
         String problem = DocumentIds.problem(documentId);
         if (problem != null) {
-            refuse(session, CloseCodes.VIOLATED_POLICY, problem);
+            refuseAtOpen(session, CloseCodes.VIOLATED_POLICY, problem);
             return;
         }
         connection = registry.open(session, documentId);
@@ -90,10 +91,20 @@ public class DocumentEndpoint extends RegistryEndpoint {
         LOG.log(Level.FINE, "connection " + session.getId() + " failed", failure);
     }
 
-    /** Closes off this thread: refusals come from {@code @OnOpen} (see {@link SessionRegistry#closeSoon}). */
+    /** A refusal before the admission: logged, counted against the address's handshake rate, closed off this thread. */
+    private void refuseAtOpen(Session session, CloseCodes code, String reason) {
+        log(session, code, reason);
+        registry.refusedAtOpen(session, CloseReasons.of(code.getCode(), reason));
+    }
+
+    /** Closes off this thread (see {@link SessionRegistry#closeSoon}). */
     private void refuse(Session session, CloseCodes code, String reason) {
+        log(session, code, reason);
+        registry.closeSoon(session, CloseReasons.of(code.getCode(), reason));
+    }
+
+    private static void log(Session session, CloseCodes code, String reason) {
         SECURITY.info(() -> "refused connection " + session.getId() + " to " + session.getRequestURI().getPath()
                 + ": " + code.getCode() + " " + reason);
-        registry.closeSoon(session, CloseReasons.of(code.getCode(), reason));
     }
 }

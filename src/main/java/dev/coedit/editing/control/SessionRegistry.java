@@ -314,6 +314,12 @@ public class SessionRegistry {
         }
     }
 
+    /** A connection refused in {@code @OnOpen} before its admission: its handshake still counts (see Security). */
+    public void refusedAtOpen(Session session, CloseReason reason) {
+        security.countRefusedHandshake(session);
+        closeSoon(session, reason);
+    }
+
     /**
      * Closes a session off the caller's thread: for a refusal in {@code @OnOpen}, which must not write there (see
      * {@link Security#Security}).

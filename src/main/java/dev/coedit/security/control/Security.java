@@ -113,6 +113,14 @@ public final class Security {
     }
 
     /**
+     * Counts the handshake of a connection refused before {@link #admit} (its subprotocol or document id), so that a
+     * flood of them meets the address's handshake rate like any other.
+     */
+    public void countRefusedHandshake(Session session) {
+        limits.handshake(RemoteAddress.of(session), System.nanoTime());
+    }
+
+    /**
      * Lets a freshly opened WebSocket in, or closes it.
      *
      * @param channel   what it opened, for the log: {@code docs/notes}, {@code admin}

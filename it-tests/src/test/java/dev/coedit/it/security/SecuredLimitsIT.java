@@ -194,6 +194,38 @@ class SecuredLimitsIT {
         closeAll(open);
     }
 
+    /**
+     * Handshakes refused before sign-in (no common subprotocol) count against the address too: a flood of them
+     * empties its bucket, which a good token probed now and then finds. Without the count the probes, far below the
+     * rate on their own, would all be admitted.
+     */
+    @Test
+    void handshakesRefusedForTheirSubprotocolCountAgainstTheAddress(SecuredServer server) throws Exception {
+        URI doc = server.wsUri("docs/limit-subprotocol-" + run());
+        String rateRefusal = "1013 too many handshakes from 127.0.2.9: the limit is "
+                + SecuredServer.HANDSHAKES_PER_SECOND + " per second";
+        List<RawSocket> open = new ArrayList<>();
+        String probe = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (int i = 1; i <= 20 * SecuredServer.HANDSHAKES_PER_SECOND && System.nanoTime() < deadline; i++) {
+            try (RawSocket bad = RawSocket.connect(doc, List.of("coedit.v9"), 0, "127.0.2.9")) {
+                if (bad.status() == 101) {
+                    RawSocket.End end = bad.readUntilEnd(Duration.ofSeconds(5), false);
+                    assertEquals(1002, end.closeCode(), () -> "how it ended: " + end);
+                }
+            }
+            if (i % 10 == 0) {
+                probe = attempt(doc, server.tokens().issue("probe-" + run(), LONG), "127.0.2.9", open);
+                closeAll(open);
+                open.clear();
+                if (rateRefusal.equals(probe)) {
+                    break;
+                }
+            }
+        }
+        assertEquals(rateRefusal, probe, "a good token past a flood of refused handshakes from its address");
+    }
+
     @Test
     void aFloodOfHandshakesByOneUserIsRefusedPastTheRate(SecuredServer server) throws Exception {
         URI doc = server.wsUri("docs/limit-user-rate-" + run());
