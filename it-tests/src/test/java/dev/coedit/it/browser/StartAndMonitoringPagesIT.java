@@ -126,7 +126,7 @@ class StartAndMonitoringPagesIT {
     @Test
     void the_monitoring_page_shows_documents_and_connections_as_text() {
         String id = "admin-" + System.currentTimeMillis() % 1_000_000;
-        String name = "<b>Bold</b> & co";
+        String name = "<b>Bold</b> <img src=x onerror=alert(1)> & co";
         EditorPage editor = EditorPage.open(editorsBrowser.driver(), base, id, name, "#0d9488");
         editor.type("twelve chars");
         visitor().get(base.resolve("admin.html").toString());
@@ -135,8 +135,11 @@ class StartAndMonitoringPagesIT {
                 .anyMatch(r -> r.matches(java.util.regex.Pattern.quote(id) + " \\| \\d+ \\| 12 \\| 1")));
         await("the connection's row", () -> rows("#sessions").stream().anyMatch(r -> r.startsWith(id + " | local | "
                 + name + " | ")));
-        assertEquals(0L, visitor().executeScript("return document.querySelectorAll('#sessions b').length"),
+        assertEquals(0L, visitor().executeScript(
+                        "return document.querySelectorAll('#sessions b, #sessions img, [onerror]').length"),
                 "the name is text, not markup");
+        org.junit.jupiter.api.Assertions.assertThrows(org.openqa.selenium.NoAlertPresentException.class,
+                () -> visitor().switchTo().alert(), "no script ran");
         editorsBrowser.driver().get("about:blank");
     }
 
