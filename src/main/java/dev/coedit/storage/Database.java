@@ -33,8 +33,18 @@ final class Database {
      * default, 500 ms, only writes committed changes in the background, so a killed process loses up to that much).
      * DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close the database under the writer; the store closes
      * it. No DB_CLOSE_DELAY: the writer's connection keeps the database open, closing it closes the database.
+     * {@link #NO_COMPACTION_ON_CLOSE}: see there.
      */
     private static final String H2_SETTINGS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+
+    /**
+     * MAX_COMPACT_TIME=0: closing the database must not move its chunks. H2 2.3.232 compacts the file for up to
+     * 200 ms on close by default, and that compaction can fail halfway (an assertion in
+     * {@code RandomAccessStore.moveChunkInside} when assertions are on, as in WildFly under Arquillian) and leave a
+     * file that no longer opens ("Double mark"); a clean shutdown must never cost the documents. Space freed while
+     * running is still reused for new writes; the file just does not shrink on close.
+     */
+    static final String NO_COMPACTION_ON_CLOSE = ";MAX_COMPACT_TIME=0";
 
     /** Data folders open in this JVM: H2 would let a second store share the file and interleave its versions. */
     private static final Set<Path> OPEN_FOLDERS = ConcurrentHashMap.newKeySet();
@@ -107,7 +117,18 @@ final class Database {
 
     /** The JDBC URL of the H2 database of a data folder. */
     static String h2Url(Path folder) {
-        return "jdbc:h2:file:" + folder.toAbsolutePath().normalize().resolve(H2_NAME) + H2_SETTINGS;
+        return "jdbc:h2:file:" + folder.toAbsolutePath().normalize().resolve(H2_NAME) + H2_SETTINGS
+                + NO_COMPACTION_ON_CLOSE;
+    }
+
+    /**
+     * Whether an H2 URL opens a file in this process that does not choose its own {@code MAX_COMPACT_TIME}: not an
+     * in-memory database, not one on an H2 server (its settings are the server's).
+     */
+    static boolean embeddedFile(String h2Url) {
+        String rest = h2Url.substring("jdbc:h2:".length()).toLowerCase(java.util.Locale.ROOT);
+        return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:")
+                && !rest.contains("max_compact_time");
     }
 
     /** A database named by a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */
@@ -115,7 +136,7 @@ final class Database {
         String name = "database " + withoutPassword(url) + (user == null || user.isEmpty() ? "" : " (user " + user + ")");
         if (url.startsWith("jdbc:h2:")) {
             org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(url); // connect() sets WRITE_DELAY 0 on every connection
+            ds.setURL(embeddedFile(url) ? url + NO_COMPACTION_ON_CLOSE : url); // connect() sets WRITE_DELAY 0
             ds.setUser(user == null ? "sa" : user);
             ds.setPassword(password == null ? "" : password);
             return new Database(ds, name, null);
