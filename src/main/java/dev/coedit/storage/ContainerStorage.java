@@ -104,6 +104,14 @@ public class ContainerStorage {
         LOG.fine(() -> "storage ready: " + store.databaseName());
     }
 
+    /**
+     * Where the documents are kept, as the log names it: {@code data source NAME} (the JNDI name it was found under)
+     * or {@code data folder PATH} (embedded H2).
+     */
+    public String databaseName() {
+        return store.databaseName();
+    }
+
     @Produces
     @ApplicationScoped
     Journal journal() {

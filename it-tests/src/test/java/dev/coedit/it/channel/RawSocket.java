@@ -261,6 +261,22 @@ public final class RawSocket implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * The next frame that is not a ping, each ping answered with its pong, within {@code wait} in all; null when none
+     * came in time. The heartbeat's pings can come before the answer to a message on a busy server.
+     */
+    public Frame readAnswer(Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Frame frame = left <= 0 ? null : readFrame(Duration.ofNanos(left));
+            if (frame == null || frame.opcode() != PING) {
+                return frame;
+            }
+            sendPong(frame.payload());
+        }
+    }
+
     /** Reads the next frame, waiting at most {@code wait}; null when none came in time. */
     public Frame readFrame(Duration wait) throws IOException {
         socket.setSoTimeout((int) Math.max(1, wait.toMillis()));

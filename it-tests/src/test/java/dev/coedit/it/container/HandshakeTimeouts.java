@@ -33,7 +33,7 @@ public class HandshakeTimeouts implements ServerSetupTask {
     }
 
     /** Reloads the server and waits, at most a minute, until it runs again. */
-    private static void reload(ManagementClient client) throws Exception {
+    static void reload(ManagementClient client) throws Exception {
         ModelNode op = new ModelNode();
         op.get("operation").set("reload");
         op.get("address").setEmptyList();

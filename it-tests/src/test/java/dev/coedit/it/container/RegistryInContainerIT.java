@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coedit.editing.boundary.IdentityProbeEndpoint;
 import dev.coedit.editing.control.SessionRegistry;
+import dev.coedit.storage.ContainerStorage;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -42,6 +45,9 @@ class RegistryInContainerIT {
 
     @Inject
     SessionRegistry registry;
+
+    @Inject
+    ContainerStorage storage;
 
     @ArquillianResource
     URL url;
@@ -78,6 +84,15 @@ class RegistryInContainerIT {
 
     @Test
     @Order(3)
+    void withoutADataSourceTheDocumentsAreInEmbeddedH2InTheDataFolder() {
+        // No DataSource is configured in the test containers: the fallback is H2 in coedit.data.dir.
+        Path folder = Path.of(System.getProperty("coedit.data.dir")).toAbsolutePath().normalize();
+        assertEquals("data folder " + folder, storage.databaseName());
+        assertTrue(Files.isRegularFile(folder.resolve("coedit.mv.db")), folder + " holds the H2 file");
+    }
+
+    @Test
+    @Order(4)
     @RunAsClient
     void closeFromOutside() throws Exception {
         document.close();
@@ -85,7 +100,7 @@ class RegistryInContainerIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theRegistryForgetsTheClosedConnection() throws Exception {
         long end = System.currentTimeMillis() + 5000;
         while (registry.connectionCount() != 0 && System.currentTimeMillis() < end) {

@@ -72,7 +72,7 @@ class SecuredLimitsIT {
             return "HTTP " + socket.status();
         }
         socket.sendText(Wire.hello("c-" + run()).toString());
-        RawSocket.Frame frame = socket.readFrame(Duration.ofSeconds(10));
+        RawSocket.Frame frame = socket.readAnswer(Duration.ofSeconds(10));
         if (frame == null) {
             socket.close();
             return NO_ANSWER;
@@ -353,7 +353,7 @@ class SecuredLimitsIT {
         RawSocket socket = RawSocket.connect(doc, withToken(token), 0, from);
         assertEquals(101, socket.status(), "upgraded");
         socket.sendText(Wire.hello(clientId).toString());
-        RawSocket.Frame frame = socket.readFrame(Duration.ofSeconds(10));
+        RawSocket.Frame frame = socket.readAnswer(Duration.ofSeconds(10));
         assertTrue(frame != null && frame.text().contains("\"snapshot\""), "snapshot, not " + frame);
         return socket;
     }

@@ -24,12 +24,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -138,7 +141,7 @@ class SecurityLogIT {
         String refusal = refusal("log-subprotocol-" + RUN, List.of("coedit.token." + token("sue", LONG)),
                 "127.0.0.42");
         assertTrue(refusal.startsWith("1002"), refusal);
-        awaitOneLine("refused connection \\S+ to /coedit/docs/log-subprotocol-" + RUN + ": 1002 no common"
+        awaitRefusedSessions(1, "refused connection \\S+ to /coedit/docs/log-subprotocol-" + RUN + ": 1002 no common"
                 + " subprotocol.*");
     }
 
@@ -160,10 +163,10 @@ class SecurityLogIT {
         });
         String line = "refused \\S+ from 127\\.0\\.0\\.43 to docs/log-auth-%s-" + RUN
                 + " \\(authentication failed\\): 1008 %s.*";
-        awaitOneLine(String.format(line, "missing", "sign-in required"));
-        awaitOneLine(String.format(line, "forged", "the token's signature does not verify"));
-        awaitOneLine(String.format(line, "expired", "the token expired at"));
-        awaitOneLine(String.format(line, "malformed", "the token is not a signed JWT"));
+        awaitRefusedSessions(1, String.format(line, "missing", "sign-in required"));
+        awaitRefusedSessions(1, String.format(line, "forged", "the token's signature does not verify"));
+        awaitRefusedSessions(1, String.format(line, "expired", "the token expired at"));
+        awaitRefusedSessions(1, String.format(line, "malformed", "the token is not a signed JWT"));
     }
 
     @Test
@@ -185,9 +188,11 @@ class SecurityLogIT {
         } finally {
             open.forEach(RawSocket::close);
         }
-        awaitOneLine("refused \\S+ from 127\\.0\\.0\\.44 to docs/log-user-limit-" + RUN + " \\(limit\\): 1013 too many"
+        awaitRefusedSessions(1, "refused \\S+ from 127\\.0\\.0\\.44 to docs/log-user-limit-" + RUN
+                + " \\(limit\\): 1013 too many"
                 + " connections of user cora-" + RUN + ": the limit is " + PER_USER);
-        awaitOneLine("refused \\S+ from 127\\.0\\.0\\.45 to docs/log-address-limit-late-" + RUN + " \\(limit\\): 1013"
+        awaitRefusedSessions(1, "refused \\S+ from 127\\.0\\.0\\.45 to docs/log-address-limit-late-" + RUN
+                + " \\(limit\\): 1013"
                 + " too many connections from 127\\.0\\.0\\.45: the limit is " + PER_ADDRESS);
     }
 
@@ -204,8 +209,8 @@ class SecurityLogIT {
             }
         }
         assertTrue(byAddress > 0, "the address's handshake limit was reached");
-        awaitLines("refused \\S+ from 127\\.0\\.0\\.46 to docs/log-handshakes-" + RUN + " \\(limit\\): "
-                + fromAddress.replace(".", "\\.") + ": the limit is 5 per second", byAddress);
+        awaitRefusedSessions(byAddress, "refused \\S+ from 127\\.0\\.0\\.46 to docs/log-handshakes-" + RUN
+                + " \\(limit\\): " + fromAddress.replace(".", "\\.") + ": the limit is 5 per second");
 
         String hana = "hana-" + RUN;
         String byUserRefusal = "1013 too many handshakes by user " + hana;
@@ -219,8 +224,8 @@ class SecurityLogIT {
             }
         }
         assertTrue(byUser > 0, "the user's handshake limit was reached");
-        awaitLines("refused \\S+ from 127\\.0\\.3\\.\\d+ to docs/log-user-handshakes-" + RUN + " \\(limit\\): "
-                + byUserRefusal + ": the limit is 5 per second", byUser);
+        awaitRefusedSessions(byUser, "refused \\S+ from 127\\.0\\.3\\.\\d+ to docs/log-user-handshakes-" + RUN
+                + " \\(limit\\): " + byUserRefusal + ": the limit is 5 per second");
     }
 
     @Test
@@ -399,7 +404,7 @@ class SecurityLogIT {
                 return "HTTP " + socket.status();
             }
             socket.sendText(Wire.hello("c-" + UUID.randomUUID().toString().substring(0, 8)).toString());
-            RawSocket.Frame frame = socket.readFrame(WAIT);
+            RawSocket.Frame frame = socket.readAnswer(WAIT);
             if (frame == null) {
                 return "no answer";
             }
@@ -437,7 +442,7 @@ class SecurityLogIT {
         int cutOff = 0;
         for (RawSocket socket : sockets) {
             try {
-                RawSocket.Frame first = socket.readFrame(Duration.ofSeconds(3));
+                RawSocket.Frame first = socket.readAnswer(Duration.ofSeconds(3));
                 if (first != null && first.opcode() == RawSocket.TEXT
                         && "rate_limited".equals(Wire.string(Wire.parse(first.text()), "code"))
                         && Integer.valueOf(1008).equals(socket.readUntilEnd(WAIT, true).closeCode())) {
@@ -454,6 +459,39 @@ class SecurityLogIT {
     private static List<String> lines(String regex) {
         Pattern line = Pattern.compile("^\\S+ INFO dev\\.coedit\\.security: " + regex + "$");
         return server.stderr().lines().filter(l -> line.matcher(l).matches()).toList();
+    }
+
+    /** The session id in a refusal line: {@code refused ID from ...} or {@code refused connection ID to ...}. */
+    private static final Pattern REFUSED_SESSION =
+            Pattern.compile("dev\\.coedit\\.security: refused (?:connection )?(\\S+) ");
+
+    /**
+     * A connection refused after the upgrade is one line for its session: at least {@code attempts} lines match
+     * (one per refused handshake the client saw), and no session id is in two of them. Not exactly as many lines as
+     * attempts: Tyrus (2.1.6 on Grizzly) now and then opens a second session for one upgrade request whose first
+     * session is closed while the upgrade is still under way; that second session is refused, and logged, in its own
+     * right (seen once in 1,500 refused handshakes on a loaded machine, and in CI).
+     */
+    private static void awaitRefusedSessions(int attempts, String regex) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (lines(regex).size() < attempts && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        List<String> found = lines(regex);
+        Supplier<String> log = () -> "lines matching " + regex + ": " + found + "\n--- security log ---\n"
+                + String.join("\n", server.stderr().lines().filter(l -> l.contains("dev.coedit.security")).toList());
+        assertTrue(found.size() >= attempts, log);
+        List<String> sessions = found.stream().map(l -> {
+            Matcher m = REFUSED_SESSION.matcher(l);
+            assertTrue(m.find(), () -> "no session id in " + l);
+            return m.group(1);
+        }).toList();
+        assertEquals(sessions.size(), new HashSet<>(sessions).size(), () -> "a session refused twice: " + log.get());
+        if (found.size() > attempts) {
+            System.out.println("SecurityLogIT: " + found.size() + " refused sessions for " + attempts
+                    + " refused handshakes (Tyrus opened a second session for an upgrade request): " + found);
+        }
     }
 
     /** Exactly one line matches, once the server had time to write it. */
