@@ -199,10 +199,13 @@ public class IdleAndSlowReaderIT {
             }
             monitor.awaitState(s -> !Monitor.hasClient(s, "slow"), "the slow reader's session is gone", WAIT);
 
-            // The others are fine: one more edit reaches everyone, and all copies agree.
-            editors.get(0).insert(0, "after the cut ");
+            // The others are fine: all copies agree, and one more edit reaches everyone. (Settled first: an
+            // editor's last keystrokes may still be waiting for their ack, and a concurrent insert at 0 that reaches
+            // the server later goes before "after the cut ".)
             List<CoeditClient> everyone = new ArrayList<>(editors);
             everyone.add(reader);
+            ConvergenceIT.awaitConvergence(everyone);
+            editors.get(0).insert(0, "after the cut ");
             // (No newcomer here: the document is now larger than this server's outbox; see the test below.)
             String text = ConvergenceIT.awaitConvergence(everyone);
             assertTrue(text.startsWith("after the cut "), "the last edit is in");

@@ -473,14 +473,8 @@ class SecurityLogIT {
      * right (seen once in 1,500 refused handshakes on a loaded machine, and in CI).
      */
     private static void awaitRefusedSessions(int attempts, String regex) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (lines(regex).size() < attempts && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(300);
-        List<String> found = lines(regex);
-        Supplier<String> log = () -> "lines matching " + regex + ": " + found + "\n--- security log ---\n"
-                + String.join("\n", server.stderr().lines().filter(l -> l.contains("dev.coedit.security")).toList());
+        List<String> found = settledLines(regex, attempts);
+        Supplier<String> log = () -> described(regex, found);
         assertTrue(found.size() >= attempts, log);
         List<String> sessions = found.stream().map(l -> {
             Matcher m = REFUSED_SESSION.matcher(l);
@@ -499,19 +493,29 @@ class SecurityLogIT {
         awaitLines(regex, 1);
     }
 
-    /**
-     * Exactly {@code count} lines match: waits (at most {@link #WAIT}) until that many came, then a little longer,
-     * so that a second line for the same event would show.
-     */
+    /** Exactly {@code count} lines match (see {@link #settledLines}). */
     private static void awaitLines(String regex, int count) throws InterruptedException {
+        List<String> found = settledLines(regex, count);
+        assertEquals(count, found.size(), () -> described(regex, found));
+    }
+
+    /**
+     * The lines that match, once {@code count} of them came (waiting at most {@link #WAIT}) and a little longer, so
+     * that a second line for the same event would show.
+     */
+    private static List<String> settledLines(String regex, int count) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (lines(regex).size() < count && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(300);
-        List<String> found = lines(regex);
-        assertEquals(count, found.size(), () -> "lines matching " + regex + ": " + found + "\n--- security log ---\n"
-                + String.join("\n", server.stderr().lines().filter(l -> l.contains("dev.coedit.security")).toList()));
+        return lines(regex);
+    }
+
+    /** For a failure: what matched, and the whole security log. */
+    private static String described(String regex, List<String> found) {
+        return "lines matching " + regex + ": " + found + "\n--- security log ---\n"
+                + String.join("\n", server.stderr().lines().filter(l -> l.contains("dev.coedit.security")).toList());
     }
 
     private static boolean blank(String s) {
