@@ -131,12 +131,20 @@ final class Database {
                 && !rest.contains("max_compact_time");
     }
 
+    /** An operator's H2 URL with {@link #NO_COMPACTION_ON_CLOSE} added where {@link #embeddedFile} says so. */
+    static String withoutCompactionOnClose(String h2Url) {
+        if (!embeddedFile(h2Url)) {
+            return h2Url;
+        }
+        return (h2Url.endsWith(";") ? h2Url.substring(0, h2Url.length() - 1) : h2Url) + NO_COMPACTION_ON_CLOSE;
+    }
+
     /** A database named by a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */
     static Database url(String url, String user, String password) {
         String name = "database " + withoutPassword(url) + (user == null || user.isEmpty() ? "" : " (user " + user + ")");
         if (url.startsWith("jdbc:h2:")) {
             org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(embeddedFile(url) ? url + NO_COMPACTION_ON_CLOSE : url); // connect() sets WRITE_DELAY 0
+            ds.setURL(withoutCompactionOnClose(url)); // connect() sets WRITE_DELAY 0 on every connection
             ds.setUser(user == null ? "sa" : user);
             ds.setPassword(password == null ? "" : password);
             return new Database(ds, name, null);

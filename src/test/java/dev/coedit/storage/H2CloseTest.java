@@ -75,5 +75,8 @@ class H2CloseTest {
         assertFalse(Database.embeddedFile("jdbc:h2:mem:test"));
         assertFalse(Database.embeddedFile("jdbc:h2:tcp://localhost/~/db"));
         assertFalse(Database.embeddedFile("jdbc:h2:ssl://localhost/~/db"));
+        assertEquals("jdbc:h2:/data/db;WRITE_DELAY=0;MAX_COMPACT_TIME=0",
+                Database.withoutCompactionOnClose("jdbc:h2:/data/db;WRITE_DELAY=0;"));
+        assertEquals("jdbc:h2:mem:test", Database.withoutCompactionOnClose("jdbc:h2:mem:test"));
     }
 }
