@@ -122,18 +122,18 @@ final class Database {
     }
 
     /**
-     * Whether an H2 URL opens a file in this process that does not choose its own {@code MAX_COMPACT_TIME}: not an
+     * Whether an H2 URL opens a file in this process and does not choose its own {@code MAX_COMPACT_TIME}: not an
      * in-memory database, not one on an H2 server (its settings are the server's).
      */
-    static boolean embeddedFile(String h2Url) {
+    static boolean lacksCompactionSetting(String h2Url) {
         String rest = h2Url.substring("jdbc:h2:".length()).toLowerCase(java.util.Locale.ROOT);
         return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:")
                 && !rest.contains("max_compact_time");
     }
 
-    /** An operator's H2 URL with {@link #NO_COMPACTION_ON_CLOSE} added where {@link #embeddedFile} says so. */
+    /** An operator's H2 URL with {@link #NO_COMPACTION_ON_CLOSE} added where {@link #lacksCompactionSetting}. */
     static String withoutCompactionOnClose(String h2Url) {
-        if (!embeddedFile(h2Url)) {
+        if (!lacksCompactionSetting(h2Url)) {
             return h2Url;
         }
         return (h2Url.endsWith(";") ? h2Url.substring(0, h2Url.length() - 1) : h2Url) + NO_COMPACTION_ON_CLOSE;

@@ -69,12 +69,12 @@ class H2CloseTest {
 
     @Test
     void anOperatorsH2FileUrlGetsTheSettingUnlessItChoosesOne() {
-        assertTrue(Database.embeddedFile("jdbc:h2:file:/var/lib/coedit/db"));
-        assertTrue(Database.embeddedFile("jdbc:h2:./data/db;AUTO_SERVER=TRUE"));
-        assertFalse(Database.embeddedFile("jdbc:h2:/data/db;max_compact_time=500"));
-        assertFalse(Database.embeddedFile("jdbc:h2:mem:test"));
-        assertFalse(Database.embeddedFile("jdbc:h2:tcp://localhost/~/db"));
-        assertFalse(Database.embeddedFile("jdbc:h2:ssl://localhost/~/db"));
+        assertTrue(Database.lacksCompactionSetting("jdbc:h2:file:/var/lib/coedit/db"));
+        assertTrue(Database.lacksCompactionSetting("jdbc:h2:./data/db;AUTO_SERVER=TRUE"));
+        assertFalse(Database.lacksCompactionSetting("jdbc:h2:/data/db;max_compact_time=500"));
+        assertFalse(Database.lacksCompactionSetting("jdbc:h2:mem:test"));
+        assertFalse(Database.lacksCompactionSetting("jdbc:h2:tcp://localhost/~/db"));
+        assertFalse(Database.lacksCompactionSetting("jdbc:h2:ssl://localhost/~/db"));
         assertEquals("jdbc:h2:/data/db;WRITE_DELAY=0;MAX_COMPACT_TIME=0",
                 Database.withoutCompactionOnClose("jdbc:h2:/data/db;WRITE_DELAY=0;"));
         assertEquals("jdbc:h2:mem:test", Database.withoutCompactionOnClose("jdbc:h2:mem:test"));

@@ -1,6 +1,7 @@
 package dev.coedit.it.container;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -31,6 +32,14 @@ final class Deployments {
             throw new IllegalStateException("coedit.war (" + path + ") is not a file: run mvn verify");
         }
         return ShrinkWrap.create(ZipImporter.class, "coedit.war").importFrom(new File(path)).as(WebArchive.class);
+    }
+
+    /**
+     * In the container: the data folder the tests run the containers with (coedit.data.dir, set in arquillian.xml),
+     * as the store names it.
+     */
+    static Path dataFolder() {
+        return Path.of(System.getProperty("coedit.data.dir")).toAbsolutePath().normalize();
     }
 
     static WebArchive withSettings(WebArchive war, Map<String, String> settings) {

@@ -6,7 +6,6 @@ import dev.coedit.storage.ContainerStorage;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,8 +67,7 @@ class DocumentedDataSourceIT {
     void theStoreIsTheDataSourceUnderTheDocumentedNameWhereTheServerHasOne() throws Exception {
         if (System.getProperty("jboss.home.dir") == null) {
             // Payara here, where no DataSource is configured: the fallback, embedded H2 in the data folder.
-            Path folder = Path.of(System.getProperty("coedit.data.dir")).toAbsolutePath().normalize();
-            assertEquals("data folder " + folder, storage.databaseName());
+            assertEquals("data folder " + Deployments.dataFolder(), storage.databaseName());
             return;
         }
         assertEquals("data source " + DocumentedDataSource.JNDI_NAME, storage.databaseName());

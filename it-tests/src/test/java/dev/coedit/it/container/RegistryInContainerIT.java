@@ -86,7 +86,7 @@ class RegistryInContainerIT {
     @Order(3)
     void withoutADataSourceTheDocumentsAreInEmbeddedH2InTheDataFolder() {
         // No DataSource is configured in the test containers: the fallback is H2 in coedit.data.dir.
-        Path folder = Path.of(System.getProperty("coedit.data.dir")).toAbsolutePath().normalize();
+        Path folder = Deployments.dataFolder();
         assertEquals("data folder " + folder, storage.databaseName());
         assertTrue(Files.isRegularFile(folder.resolve("coedit.mv.db")), folder + " holds the H2 file");
     }

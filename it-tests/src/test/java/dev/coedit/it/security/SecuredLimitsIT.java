@@ -217,7 +217,6 @@ class SecuredLimitsIT {
             if (i % 10 == 0) {
                 probe = attempt(doc, server.tokens().issue("probe-" + run(), LONG), "127.0.2.9", open);
                 closeAll(open);
-                open.clear();
                 if (rateRefusal.equals(probe)) {
                     break;
                 }
